@@ -1,0 +1,257 @@
+"""The I/O-free heart shared by :class:`~mwtyped.Session` and :class:`~mwtyped.AsyncSession`.
+
+It checks the session's settings, turns ``(method, params, files)`` into a :class:`Call`
+ready for httpx, maps httpx's exceptions to mwtyped's, and decodes answers. The two sessions
+only send: ``client.request(...)`` versus ``await client.request(...)``.
+
+Example::
+
+    core = SessionCore("https://en.wikipedia.org", user_agent="bot/1 (me@example.org)")
+    call = core.prepare("GET", {"action": "query", "meta": "siteinfo"})
+    call.url   # 'https://en.wikipedia.org/w/api.php?action=query&meta=siteinfo&format=json...'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from mwtyped._api_warnings import UserAgentWarning, emit_api_warnings, warn_at_caller
+from mwtyped._encoding import encode_params
+from mwtyped._envelope import JSONObject, decode_body
+from mwtyped._retry import RetryPolicy
+from mwtyped._version import __version__
+from mwtyped.errors import (
+    ConnectError,
+    RequestTimeout,
+    ResponseDecodeError,
+    TransportError,
+)
+
+__all__ = [
+    "DEFAULT_API_PATH",
+    "DEFAULT_ERRORFORMAT",
+    "DEFAULT_FORMATVERSION",
+    "DEFAULT_TIMEOUT",
+    "Call",
+    "FileSpec",
+    "SessionCore",
+]
+
+DEFAULT_API_PATH = "/w/api.php"
+DEFAULT_FORMATVERSION = 2
+DEFAULT_ERRORFORMAT = "plaintext"
+# Finite, unlike mwapi's "wait forever": a hung server must not hang a bot for good. Reads
+# get a minute because parse and big queries are slow on busy wikis.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+ERRORFORMATS = frozenset({"bc", "plaintext", "wikitext", "html", "raw", "none"})
+_HOST_RE = re.compile(r"^https?://(\[[0-9A-Fa-f:.]+\]|[^/\s?#@:\[\]]+)(:\d{1,5})?$")
+
+# Actions that never change the wiki: safe to resend after a lost answer even when POSTed.
+READ_ONLY_ACTIONS = frozenset(
+    {
+        "query",
+        "parse",
+        "compare",
+        "expandtemplates",
+        "paraminfo",
+        "help",
+        "opensearch",
+        "feedcontributions",
+        "feedrecentchanges",
+        "feedwatchlist",
+        "languagesearch",
+        "tokens",
+    }
+)
+
+FileSpec = tuple[str, bytes] | tuple[str, bytes, str]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request, encoded and ready to send (or resend) as it is."""
+
+    method: str
+    url: str
+    content: bytes | None
+    data: dict[str, str] | None
+    files: Mapping[str, FileSpec] | None
+    headers: Mapping[str, str]
+    read_only: bool
+    label: str
+
+
+def _default_user_agent() -> str:
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"mwtyped/{__version__} (no contact given) httpx/{httpx.__version__} Python/{python}"
+
+
+def validate_host(host: object) -> str:
+    """``host`` as ``http(s)://name[:port]``, or a :class:`ValueError` saying what is wrong."""
+    if not isinstance(host, str) or not _HOST_RE.match(host):
+        raise ValueError(
+            f"host must look like 'https://example.org' or 'http://127.0.0.1:8080' "
+            f"(scheme and host, optional port, no path, no trailing '/'), got {host!r}"
+        )
+    return host
+
+
+def validate_api_path(api_path: object) -> str:
+    if api_path is None:
+        return DEFAULT_API_PATH
+    if not isinstance(api_path, str) or not api_path.startswith("/") or "?" in api_path:
+        raise ValueError(f"api_path must start with '/' (e.g. '/w/api.php'), got {api_path!r}")
+    return api_path
+
+
+def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """The httpx timeout for a ``timeout`` argument; ``math.inf`` waits forever."""
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    return httpx.Timeout(None if math.isinf(timeout) else float(timeout))
+
+
+class SessionCore:
+    """Settings and pure request/answer handling shared by both sessions."""
+
+    def __init__(
+        self,
+        host: str,
+        user_agent: str | None = None,
+        formatversion: int | None = None,
+        api_path: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        *,
+        errorformat: str | None = DEFAULT_ERRORFORMAT,
+        retry: RetryPolicy | int | None = None,
+    ) -> None:
+        self.host = validate_host(host)
+        self.api_path = validate_api_path(api_path)
+        self.url = self.host + self.api_path
+        if user_agent is None:
+            user_agent = _default_user_agent()
+            warn_at_caller(
+                UserAgentWarning(
+                    "no user_agent given: wiki operators require one that names your tool "
+                    "and a contact, e.g. 'MyBot/1.0 (https://example.org/mybot; me@example.org)'"
+                )
+            )
+        elif not isinstance(user_agent, str) or not user_agent.strip():
+            raise ValueError(f"user_agent must be a non-empty string, got {user_agent!r}")
+        self.user_agent = user_agent
+        if formatversion is None:
+            formatversion = DEFAULT_FORMATVERSION
+        if formatversion not in (1, 2) or isinstance(formatversion, bool):
+            raise ValueError(f"formatversion must be 1 or 2, got {formatversion!r}")
+        self.formatversion = formatversion
+        if errorformat is not None and errorformat not in ERRORFORMATS:
+            raise ValueError(f"errorformat must be one of {sorted(ERRORFORMATS)} or None")
+        self.errorformat = errorformat
+        self.timeout_given = timeout is not None
+        self.timeout = make_timeout(timeout)
+        self.retry = RetryPolicy.coerce(retry)
+        defaults: dict[str, Any] = {"format": "json", "formatversion": formatversion}
+        if errorformat is not None:
+            defaults["errorformat"] = errorformat
+        self.defaults = defaults
+
+    def prepare(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None,
+        files: Mapping[str, FileSpec] | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Call:
+        """Encode one request. Raises before anything is sent if a value cannot be encoded."""
+        verb = method.upper() if isinstance(method, str) else method
+        if verb not in ("GET", "POST"):
+            raise ValueError(f"method must be 'GET' or 'POST', got {method!r}")
+        merged = {**self.defaults, **(params or {})}
+        if merged.get("format") != "json":
+            raise ValueError("mwtyped reads JSON answers only: leave 'format' unset")
+        pairs = encode_params(merged)
+        action = merged.get("action")
+        label = f"{verb} {action if isinstance(action, str) else '(no action)'}"
+        read_only = verb == "GET" or action in READ_ONLY_ACTIONS
+        sent_headers = dict(headers or {})
+        if verb == "GET":
+            if files:
+                raise ValueError("files can only be sent with POST")
+            url = f"{self.url}?{urlencode(pairs)}"
+            return Call(verb, url, None, None, None, sent_headers, read_only, label)
+        if files:
+            # multipart: httpx writes the fields in order (token last), then the files.
+            return Call(verb, self.url, None, dict(pairs), files, sent_headers, read_only, label)
+        sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = urlencode(pairs).encode("ascii")
+        return Call(verb, self.url, body, None, None, sent_headers, read_only, label)
+
+    def decode(self, response: httpx.Response, call: Call) -> JSONObject:
+        """The answer's document; warnings emitted; errors raised as typed exceptions."""
+        try:
+            content = response.content
+        except httpx.DecodingError as err:
+            raise ResponseDecodeError(
+                f"{call.label}: the answer could not be decompressed ({err})",
+                status_code=response.status_code,
+                content_type=response.headers.get("content-type"),
+                body_prefix=b"",
+                headers=response.headers,
+            ) from err
+        document, found = decode_body(
+            response.status_code, response.headers, content, method=call.method, url=self.url
+        )
+        if found:
+            emit_api_warnings(found, call.label)
+        return document
+
+    def transport_error(self, err: httpx.HTTPError, call: Call) -> Exception:
+        """The mwtyped exception for an httpx failure (raise it ``from err``)."""
+        message = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        if isinstance(err, httpx.ConnectError | httpx.ConnectTimeout):
+            return ConnectError(message, method=call.method, url=self.url, request_sent=False)
+        if isinstance(err, httpx.PoolTimeout):
+            return RequestTimeout(message, method=call.method, url=self.url, request_sent=False)
+        if isinstance(err, httpx.WriteTimeout):
+            # Part of the body is missing: the server cannot have acted on it.
+            return RequestTimeout(message, method=call.method, url=self.url, request_sent=False)
+        if isinstance(err, httpx.TimeoutException):
+            return RequestTimeout(message, method=call.method, url=self.url, request_sent=True)
+        if isinstance(err, httpx.WriteError):
+            return TransportError(message, method=call.method, url=self.url, request_sent=False)
+        if isinstance(err, httpx.DecodingError):
+            return ResponseDecodeError(
+                f"{call.label}: the answer could not be decoded ({err})",
+                status_code=0,
+                content_type=None,
+                body_prefix=b"",
+            )
+        return TransportError(message, method=call.method, url=self.url, request_sent=True)
+
+    def upload_files(
+        self, upload_file: bytes | None, params: Mapping[str, Any]
+    ) -> dict[str, FileSpec] | None:
+        """The multipart files for ``post(upload_file=...)``: the ``file`` field."""
+        if upload_file is None:
+            return None
+        if not isinstance(upload_file, bytes | bytearray):
+            raise TypeError(f"upload_file must be bytes, got {type(upload_file).__name__}")
+        filename = params.get("filename")
+        return {"file": (filename if isinstance(filename, str) else "file", bytes(upload_file))}
+
+    def describe(self, cls_name: str) -> str:
+        return f"{cls_name}(host={self.host!r}, api_path={self.api_path!r})"
