@@ -14,7 +14,10 @@ Example::
 
 from mwtyped._api_warnings import APIWarning, UserAgentWarning
 from mwtyped._core import DEFAULT_API_PATH, DEFAULT_TIMEOUT
+from mwtyped._login import LoginOutcome
+from mwtyped._pages import amerge_pages, merge_pages
 from mwtyped._retry import RetryPolicy
+from mwtyped._upload import UploadResult
 from mwtyped._version import __version__
 from mwtyped.async_session import AsyncContinuation, AsyncSession
 from mwtyped.errors import (
@@ -39,6 +42,8 @@ from mwtyped.errors import (
     ResponseDecodeError,
     TooManyValuesError,
     TransportError,
+    UploadSourceError,
+    UploadWarningError,
 )
 from mwtyped.session import Session
 
@@ -58,6 +63,7 @@ __all__ = [
     "ErrorDetail",
     "HTTPStatusError",
     "LoginError",
+    "LoginOutcome",
     "MWTypedError",
     "MaxLagError",
     "MissingTitleError",
@@ -71,6 +77,11 @@ __all__ = [
     "Session",
     "TooManyValuesError",
     "TransportError",
+    "UploadResult",
+    "UploadSourceError",
+    "UploadWarningError",
     "UserAgentWarning",
     "__version__",
+    "amerge_pages",
+    "merge_pages",
 ]

@@ -35,7 +35,8 @@ class ContinuationState:
 
     def __init__(self, params: Mapping[str, Any], query_continue: Mapping[str, Any] | None):
         self.original: dict[str, Any] = dict(params)
-        self.legacy = bool(self.original.get("rawcontinue"))
+        # A boolean parameter: present means true, whatever its value ("" included).
+        self.legacy = self.original.get("rawcontinue") not in (None, False)
         self._added: dict[str, Any] = _strings(query_continue)
         # Every key any continue object has set: from then on the original value is stale.
         self._continued_keys: set[str] = set()

@@ -24,9 +24,11 @@ from urllib.parse import urlencode
 import httpx
 
 from mwtyped._api_warnings import UserAgentWarning, emit_api_warnings, warn_at_caller
-from mwtyped._encoding import encode_params
+from mwtyped._encoding import FileSpec, encode_params
 from mwtyped._envelope import JSONObject, decode_body
+from mwtyped._modules import NO_ASSERT_ACTIONS, TOKEN_NEEDS, TokenNeed
 from mwtyped._retry import RetryPolicy
+from mwtyped._tokens import BearerAuth, TokenCache
 from mwtyped._version import __version__
 from mwtyped.errors import (
     ConnectError,
@@ -72,8 +74,6 @@ READ_ONLY_ACTIONS = frozenset(
         "tokens",
     }
 )
-
-FileSpec = tuple[str, bytes] | tuple[str, bytes, str]
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,8 @@ class SessionCore:
         *,
         errorformat: str | None = DEFAULT_ERRORFORMAT,
         retry: RetryPolicy | int | None = None,
+        access_token: str | None = None,
+        assert_on_write: str | None = "user",
     ) -> None:
         self.host = validate_host(host)
         self.api_path = validate_api_path(api_path)
@@ -167,6 +169,54 @@ class SessionCore:
         if errorformat is not None:
             defaults["errorformat"] = errorformat
         self.defaults = defaults
+        if assert_on_write not in (None, "user", "bot"):
+            raise ValueError(
+                f"assert_on_write must be 'user', 'bot' or None, not {assert_on_write!r}"
+            )
+        self.assert_on_write = assert_on_write
+        self.bearer = BearerAuth(access_token, self.host) if access_token is not None else None
+        self.tokens = TokenCache()
+        self.username: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        """Logged in, or sending an OAuth 2 token: writes then carry ``assert``."""
+        return self.username is not None or self.bearer is not None
+
+    def logged_in(self, username: str) -> None:
+        self.username = username
+        self.tokens.clear()
+
+    def logged_out(self) -> None:
+        self.username = None
+        self.tokens.clear()
+
+    def token_need(self, method: str, params: Mapping[str, Any]) -> TokenNeed | None:
+        """The token a POST needs and does not carry yet, if any."""
+        if not isinstance(method, str) or method.upper() != "POST":
+            return None
+        action = params.get("action")
+        need = TOKEN_NEEDS.get(action) if isinstance(action, str) else None
+        if need is None or params.get(need.param) is not None:
+            return None
+        return need
+
+    def guard_write(self, method: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Add ``assert=user`` to a write of an authenticated session, so a lost login
+        raises :class:`~mwtyped.AssertFailedError` instead of editing logged out."""
+        if self.assert_on_write is None or not self.authenticated:
+            return params
+        action = params.get("action")
+        if (
+            not isinstance(action, str)
+            or action not in TOKEN_NEEDS
+            or action in NO_ASSERT_ACTIONS
+            or str(method).upper() != "POST"
+            or "assert" in params
+            or "assertuser" in params
+        ):
+            return params
+        return {**params, "assert": self.assert_on_write}
 
     def prepare(
         self,
@@ -254,4 +304,6 @@ class SessionCore:
         return {"file": (filename if isinstance(filename, str) else "file", bytes(upload_file))}
 
     def describe(self, cls_name: str) -> str:
-        return f"{cls_name}(host={self.host!r}, api_path={self.api_path!r})"
+        who = f", user={self.username!r}" if self.username else ""
+        oauth = ", oauth2=True" if self.bearer is not None else ""
+        return f"{cls_name}(host={self.host!r}, api_path={self.api_path!r}{who}{oauth})"

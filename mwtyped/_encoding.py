@@ -31,11 +31,16 @@ from typing import Any
 
 from mwtyped.errors import ParamEncodeError
 
-__all__ = ["TOKEN_PARAMS", "MultiValueSeparator", "encode_params", "encode_value"]
+__all__ = ["TOKEN_PARAMS", "FileSpec", "MultiValueSeparator", "encode_params", "encode_value"]
+
+# A multipart file: (filename, content) or (filename, content, content type).
+FileSpec = tuple[str, bytes] | tuple[str, bytes, str]
 
 # Parameter names that carry a token. MediaWiki checks them last, and a truncated body must
 # lose them first.
-TOKEN_PARAMS = frozenset({"token", "lgtoken", "logintoken", "createtoken"})
+TOKEN_PARAMS = frozenset(
+    {"token", "lgtoken", "logintoken", "createtoken", "changeauthtoken", "linktoken"}
+)
 
 
 class MultiValueSeparator:
@@ -47,10 +52,11 @@ class MultiValueSeparator:
 
 def _encode_scalar(name: str, value: object) -> str:
     """Encode one value (not a collection); raise :class:`ParamEncodeError` if impossible."""
-    if isinstance(value, str):
-        return value
     if isinstance(value, enum.Enum):
+        # Before str: a str-mixin member is a str whose str() is "Class.NAME" on 3.11+.
         return _encode_scalar(name, value.value)
+    if isinstance(value, str):
+        return str.__str__(value)
     if isinstance(value, bool):
         # A boolean inside a list has no MediaWiki meaning; alone it is handled by the caller.
         raise ParamEncodeError(name, "a boolean cannot be one of several values")
@@ -100,8 +106,10 @@ def encode_value(name: str, value: object) -> str | None:
         return None
     if value is True:
         return ""
-    if isinstance(value, str):
+    if type(value) is str:
         return value
+    if isinstance(value, str | enum.Enum):
+        return _encode_scalar(name, value)
     if isinstance(value, set | frozenset):
         encoded = sorted(_encode_scalar(name, v) for v in value)
         return _join_multi(name, encoded)

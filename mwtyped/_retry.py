@@ -83,7 +83,12 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or value != value  # NaN compares false to everything, so would never stop
+                or value < 0
+            ):
                 raise ValueError(f"RetryPolicy.{name} must be a number >= 0, got {value!r}")
         if not isinstance(self.max_retries, int):
             raise ValueError(f"RetryPolicy.max_retries must be an int, got {self.max_retries!r}")

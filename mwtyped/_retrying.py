@@ -75,6 +75,10 @@ class RetryController:
             now=self.clocks.wall,
             rng=self.clocks.rng,
         )
+        if self.decision is None and state.attempt_number > 1:
+            # tenacity raises it at once, without asking stop(): count the resends here.
+            elapsed = self.clocks.monotonic() - self.started
+            self._annotate_final(state, f"{type(error).__name__} is not retryable", elapsed)
         return self.decision is not None
 
     def _should_stop(self, state: tenacity.RetryCallState) -> bool:
@@ -100,6 +104,7 @@ class RetryController:
         error = outcome.exception() if outcome is not None else None
         if isinstance(error, MWTypedError):
             error.retries = state.attempt_number - 1
+        if isinstance(error, MWTypedError) and error.retries > 0:
             note = f"mwtyped gave up retrying {self.label} after {elapsed:.1f} s: {why}"
             if hasattr(error, "add_note"):  # Python >= 3.11
                 error.add_note(note)

@@ -16,18 +16,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Coroutine, Generator, Mapping
 from types import TracebackType
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, overload
 
 import httpx
 
+from mwtyped._base import SessionBase
 from mwtyped._continuation import ContinuationState
-from mwtyped._core import Call, FileSpec, SessionCore
+from mwtyped._core import Call, FileSpec
 from mwtyped._envelope import JSONObject
-from mwtyped._retry import RetryPolicy
-from mwtyped._retrying import SYSTEM_CLOCKS, Clocks, RetryController
+from mwtyped._flows import Flow
+from mwtyped._login import LoginOutcome, continue_login_flow, login_flow, logout_flow
+from mwtyped._retrying import RetryController
+from mwtyped._tokens import fetch_tokens_flow
+from mwtyped._upload import DEFAULT_CHUNK_SIZE, UploadResult, UploadSource, upload_flow
+from mwtyped.errors import BadTokenError, MWTypedError
 from mwtyped.session import Auth
 
 __all__ = ["AsyncContinuation", "AsyncSession"]
+
+T = TypeVar("T")
 
 
 class AsyncContinuation(AsyncIterator[JSONObject]):
@@ -58,79 +65,14 @@ class AsyncContinuation(AsyncIterator[JSONObject]):
             await closer()
 
 
-class AsyncSession:
-    """An asyncio session with one MediaWiki's ``api.php``; see :class:`~mwtyped.Session`.
-
-    ``session`` takes an existing ``httpx.AsyncClient``.
+class AsyncSession(SessionBase[httpx.AsyncClient]):
+    """An asyncio session with one MediaWiki's ``api.php``: :class:`~mwtyped.Session`'s
+    surface, awaited. ``session`` takes an existing ``httpx.AsyncClient``; see
+    :class:`~mwtyped._base.SessionBase` for every argument.
     """
 
-    def __init__(
-        self,
-        host: str,
-        user_agent: str | None = None,
-        formatversion: int | None = None,
-        api_path: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        session: httpx.AsyncClient | None = None,
-        *,
-        errorformat: str | None = "plaintext",
-        retry: RetryPolicy | int | None = None,
-        **session_params: Any,
-    ) -> None:
-        self._core = SessionCore(
-            host,
-            user_agent,
-            formatversion,
-            api_path,
-            timeout,
-            errorformat=errorformat,
-            retry=retry,
-        )
-        self._clocks: Clocks = SYSTEM_CLOCKS
-        if session is not None:
-            if not isinstance(session, httpx.AsyncClient):
-                raise TypeError(
-                    f"session must be an httpx.AsyncClient, got {type(session).__name__}"
-                    + (" (use Session)" if isinstance(session, httpx.Client) else "")
-                )
-            if session_params:
-                raise TypeError(
-                    "session_params configure a client mwtyped builds; they cannot be "
-                    f"combined with session= (got {sorted(session_params)})"
-                )
-            self._client = session
-            self._owns_client = False
-            self._headers: dict[str, str] = {"User-Agent": self._core.user_agent}
-        else:
-            headers = {"User-Agent": self._core.user_agent, **session_params.pop("headers", {})}
-            session_params.setdefault("timeout", self._core.timeout)
-            self._client = httpx.AsyncClient(headers=headers, **session_params)
-            self._owns_client = True
-            self._headers = {}
-        self._timeout: httpx.Timeout | Any = (
-            self._core.timeout if self._core.timeout_given else httpx.USE_CLIENT_DEFAULT
-        )
-
-    @property
-    def host(self) -> str:
-        return self._core.host
-
-    @property
-    def api_url(self) -> str:
-        """The full address of ``api.php``."""
-        return self._core.url
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        """The underlying ``httpx.AsyncClient``."""
-        return self._client
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        return self._core.retry
-
-    def __repr__(self) -> str:
-        return self._core.describe(type(self).__name__)
+    _client_class = httpx.AsyncClient
+    _other_session = "Session"
 
     async def aclose(self) -> None:
         """Close the HTTP client, unless it was handed in with ``session=``."""
@@ -161,7 +103,7 @@ class AsyncSession:
                 data=call.data,
                 files=call.files,
                 headers={**self._headers, **call.headers},
-                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                auth=self._auth(auth),
                 timeout=self._timeout,
             )
         except httpx.HTTPError as err:
@@ -178,14 +120,44 @@ class AsyncSession:
         result: JSONObject = await controller.async_retrying()(self._send_once, call, auth)
         return result
 
-    async def _request_one(
+    async def _call(
         self,
         method: str,
         params: Mapping[str, Any],
         files: Mapping[str, FileSpec] | None,
         auth: Auth,
     ) -> JSONObject:
-        return await self._send(self._core.prepare(method, params, files), auth)
+        """Send with the token a write needs (refreshed once on ``badtoken``) and its assert."""
+        params = self._core.guard_write(method, params)
+        need = self._core.token_need(method, params)
+        if need is None:
+            return await self._send(self._core.prepare(method, params, files), auth)
+        token = await self.token(need.type)
+        try:
+            return await self._send(
+                self._core.prepare(method, {**params, need.param: token}, files), auth
+            )
+        except BadTokenError:
+            self._core.tokens.drop(need.type, stale=token)
+            token = await self.token(need.type)
+            return await self._send(
+                self._core.prepare(method, {**params, need.param: token}, files), auth
+            )
+
+    async def _run(self, flow: Flow[T]) -> T:
+        """Drive a flow: send each step it yields, send back answers, throw in errors."""
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    document = await self._call(step.method, step.params, step.files, None)
+                except MWTypedError as err:
+                    step = flow.throw(err)
+                else:
+                    step = flow.send(document)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
 
     @overload
     def request(
@@ -223,7 +195,7 @@ class AsyncSession:
         if continuation:
             return self.continuation(method, params, query_continue, auth, files)
         merged = {**(params or {}), **(query_continue or {})}
-        return self._request_one(method, merged, files, auth)
+        return self._call(method, merged, files, auth)
 
     def continuation(
         self,
@@ -236,23 +208,21 @@ class AsyncSession:
         """Follow a query's continuation; ``async for`` yields each answer as it arrives."""
         state = ContinuationState(params or {}, query_continue)
         assert state.params is not None
-        first = self._core.prepare(method, state.params, files)  # fail now, not mid-loop
-        return AsyncContinuation(self._follow(state, first, method, auth, files))
+        self._core.prepare(method, state.params, files)  # a bad value fails now, not mid-loop
+        return AsyncContinuation(self._follow(state, method, auth, files))
 
     async def _follow(
         self,
         state: ContinuationState,
-        first: Call,
         method: str,
         auth: Auth,
         files: Mapping[str, FileSpec] | None,
     ) -> AsyncIterator[JSONObject]:
-        call: Call | None = first
-        while call is not None:
-            document = await self._send(call, auth)
+        params = state.params
+        while params is not None:
+            document = await self._call(method, params, files, auth)
             yield document
-            following = state.advance(document)
-            call = self._core.prepare(method, following, files) if following else None
+            params = state.advance(document)
 
     @overload
     def get(
@@ -319,3 +289,63 @@ class AsyncSession:
         if continuation:
             return self.continuation("POST", params, query_continue, auth, files)
         return self.request("POST", params, query_continue, files, auth)
+
+    # -- tokens, login, uploads (the same flows as Session) ---------------------------------
+    async def token(self, token_type: str = "csrf") -> str:
+        """A token of the given type, fetched once and cached until login or logout."""
+        cached = self._core.tokens.get(token_type)
+        if cached is not None:
+            return cached
+        fetched = (await self._run(fetch_tokens_flow([token_type])))[token_type]
+        self._core.tokens.put(token_type, fetched)
+        return fetched
+
+    async def login(
+        self, username: str, password: str, login_token: str | None = None
+    ) -> LoginOutcome:
+        """Log in: ``User@Label`` with a bot password, other names with ``clientlogin``.
+
+        Example: ``await session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
+        """
+        self._core.logged_out()
+        self._forget_wiki_cookies()
+        flow = login_flow(username, password, login_token, self._core.host + "/")
+        outcome = await self._run(flow)
+        self._core.logged_in(outcome.username)
+        return outcome
+
+    async def continue_login(self, login_token: str, **fields: Any) -> LoginOutcome:
+        """Finish a login that raised :class:`~mwtyped.ClientInteractionRequest`."""
+        outcome = await self._run(continue_login_flow(login_token, fields))
+        self._core.logged_in(outcome.username)
+        return outcome
+
+    async def logout(self) -> None:
+        """End the logged-in session on the wiki (with a csrf token) and forget tokens."""
+        await self._run(logout_flow())
+        self._core.logged_out()
+        self._forget_wiki_cookies()
+
+    async def upload(
+        self,
+        filename: str,
+        source: UploadSource,
+        *,
+        comment: str = "",
+        text: str | None = None,
+        ignore_warnings: bool = False,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        **params: Any,
+    ) -> UploadResult:
+        """Upload a file as ``File:filename``; see :meth:`mwtyped.Session.upload`."""
+        return await self._run(
+            upload_flow(
+                filename,
+                source,
+                comment=comment,
+                text=text,
+                ignore_warnings=ignore_warnings,
+                chunk_size=chunk_size,
+                extra=params,
+            )
+        )

@@ -19,6 +19,8 @@ Catch :class:`MWTypedError` for "anything from mwtyped", or a precise class::
     ├── ClientInteractionRequest    login needs another step (2FA, captcha)
     ├── HTTPStatusError             a non-2xx answer that is not an API error
     ├── ResponseDecodeError         a body that is not the JSON the API sends
+    ├── UploadWarningError          the wiki stopped an upload with warnings (exists, ...)
+    ├── UploadSourceError           the file to upload could not be read
     ├── TransportError              the request or its answer was lost on the way
     │   ├── ConnectError            never reached the server: safe to resend
     │   └── RequestTimeout          the server took longer than the timeout
@@ -60,6 +62,8 @@ __all__ = [
     "ResponseDecodeError",
     "TooManyValuesError",
     "TransportError",
+    "UploadSourceError",
+    "UploadWarningError",
     "api_error_class",
 ]
 
@@ -351,6 +355,36 @@ class ResponseDecodeError(MWTypedError):
             f"{reason} (HTTP {status_code}, {content_type or 'no content type'}): "
             f"{body_prefix[:120]!r}"
         )
+
+
+class UploadWarningError(MWTypedError):
+    """The wiki answered an upload with ``result: Warning`` and published nothing.
+
+    ``warnings`` maps each warning (``exists``, ``duplicate``, ``nochange``, ``was-deleted``,
+    ...) to its details; ``filekey`` names the stashed file, so the upload can be published
+    anyway with ``ignore_warnings=True`` or dropped.
+    """
+
+    def __init__(
+        self,
+        filename: str,
+        warnings: Mapping[str, Any],
+        filekey: str | None,
+        document: JSONObject,
+    ) -> None:
+        self.filename = filename
+        self.warnings: Mapping[str, Any] = dict(warnings)
+        self.filekey = filekey
+        self.document = document
+        listed = "; ".join(f"{k}: {v!r}" for k, v in self.warnings.items()) or "no details"
+        super().__init__(
+            f"upload of {filename!r} stopped by warnings ({listed}); "
+            "pass ignore_warnings=True to upload anyway"
+        )
+
+
+class UploadSourceError(MWTypedError):
+    """The file to upload could not be opened or read; nothing was published."""
 
 
 class TransportError(MWTypedError):

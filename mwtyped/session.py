@@ -15,105 +15,42 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, overload
 
 import httpx
 
+from mwtyped._base import SessionBase
 from mwtyped._continuation import ContinuationState
-from mwtyped._core import Call, FileSpec, SessionCore
+from mwtyped._core import Call, FileSpec
 from mwtyped._envelope import JSONObject
-from mwtyped._retry import RetryPolicy
-from mwtyped._retrying import SYSTEM_CLOCKS, Clocks, RetryController
+from mwtyped._flows import Flow
+from mwtyped._login import LoginOutcome, continue_login_flow, login_flow, logout_flow
+from mwtyped._retrying import RetryController
+from mwtyped._tokens import fetch_tokens_flow
+from mwtyped._upload import DEFAULT_CHUNK_SIZE, UploadResult, UploadSource, upload_flow
+from mwtyped.errors import BadTokenError, MWTypedError
 
 __all__ = ["Auth", "Session"]
+
+T = TypeVar("T")
 
 Auth = (
     httpx.Auth | tuple[str | bytes, str | bytes] | Callable[[httpx.Request], httpx.Request] | None
 )
 
 
-class Session:
+class Session(SessionBase[httpx.Client]):
     """A blocking session with one MediaWiki's ``api.php``.
 
-    ``host`` is ``http(s)://name[:port]``; ``api_path`` defaults to ``/w/api.php``.
-    ``formatversion`` defaults to 2 and ``errorformat`` to ``"plaintext"`` (so errors and
-    warnings carry codes); both shapes are understood whatever is set. ``timeout`` defaults
-    to 60 s (10 s to connect); ``math.inf`` waits forever. ``session`` is an existing
-    ``httpx.Client`` to send with (it is then yours to close); otherwise ``session_params``
-    go to the ``httpx.Client`` built here. ``retry`` is a :class:`RetryPolicy` or a number
-    of resends (0 disables).
+    ``Session(host, user_agent=None, formatversion=None, api_path=None, timeout=None,
+    session=None, *, errorformat="plaintext", retry=None, access_token=None,
+    assert_on_write="user", **session_params)``; see :class:`~mwtyped._base.SessionBase`
+    for every argument. ``session`` takes an existing ``httpx.Client``.
     """
 
-    def __init__(
-        self,
-        host: str,
-        user_agent: str | None = None,
-        formatversion: int | None = None,
-        api_path: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        session: httpx.Client | None = None,
-        *,
-        errorformat: str | None = "plaintext",
-        retry: RetryPolicy | int | None = None,
-        **session_params: Any,
-    ) -> None:
-        self._core = SessionCore(
-            host,
-            user_agent,
-            formatversion,
-            api_path,
-            timeout,
-            errorformat=errorformat,
-            retry=retry,
-        )
-        self._clocks: Clocks = SYSTEM_CLOCKS
-        if session is not None:
-            if not isinstance(session, httpx.Client):
-                raise TypeError(
-                    f"session must be an httpx.Client, got {type(session).__name__}"
-                    + (" (use AsyncSession)" if isinstance(session, httpx.AsyncClient) else "")
-                )
-            if session_params:
-                raise TypeError(
-                    "session_params configure a client mwtyped builds; they cannot be "
-                    f"combined with session= (got {sorted(session_params)})"
-                )
-            self._client = session
-            self._owns_client = False
-            self._headers: dict[str, str] = {"User-Agent": self._core.user_agent}
-        else:
-            headers = {"User-Agent": self._core.user_agent, **session_params.pop("headers", {})}
-            session_params.setdefault("timeout", self._core.timeout)
-            self._client = httpx.Client(headers=headers, **session_params)
-            self._owns_client = True
-            self._headers = {}
-        self._timeout: httpx.Timeout | Any = (
-            self._core.timeout if self._core.timeout_given else httpx.USE_CLIENT_DEFAULT
-        )
+    _client_class = httpx.Client
+    _other_session = "AsyncSession"
 
-    # -- properties ------------------------------------------------------------------------
-    @property
-    def host(self) -> str:
-        return self._core.host
-
-    @property
-    def api_url(self) -> str:
-        """The full address of ``api.php``."""
-        return self._core.url
-
-    @property
-    def client(self) -> httpx.Client:
-        """The underlying ``httpx.Client`` (cookies, connection pool)."""
-        return self._client
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        return self._core.retry
-
-    def __repr__(self) -> str:
-        return self._core.describe(type(self).__name__)
-
-    # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         """Close the HTTP client, unless it was handed in with ``session=``."""
         if self._owns_client:
@@ -140,7 +77,7 @@ class Session:
                 data=call.data,
                 files=call.files,
                 headers={**self._headers, **call.headers},
-                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                auth=self._auth(auth),
                 timeout=self._timeout,
             )
         except httpx.HTTPError as err:
@@ -156,6 +93,45 @@ class Session:
         )
         result: JSONObject = controller.sync_retrying()(self._send_once, call, auth)
         return result
+
+    def _call(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        files: Mapping[str, FileSpec] | None,
+        auth: Auth,
+    ) -> JSONObject:
+        """Send with the token a write needs (refreshed once on ``badtoken``) and its assert."""
+        params = self._core.guard_write(method, params)
+        need = self._core.token_need(method, params)
+        if need is None:
+            return self._send(self._core.prepare(method, params, files), auth)
+        token = self.token(need.type)
+        try:
+            return self._send(
+                self._core.prepare(method, {**params, need.param: token}, files), auth
+            )
+        except BadTokenError:
+            self._core.tokens.drop(need.type, stale=token)
+            token = self.token(need.type)
+            return self._send(
+                self._core.prepare(method, {**params, need.param: token}, files), auth
+            )
+
+    def _run(self, flow: Flow[T]) -> T:
+        """Drive a flow: send each step it yields, send back answers, throw in errors."""
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    document = self._call(step.method, step.params, step.files, None)
+                except MWTypedError as err:
+                    step = flow.throw(err)
+                else:
+                    step = flow.send(document)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
 
     # -- the mwapi surface -----------------------------------------------------------------
     @overload
@@ -210,7 +186,7 @@ class Session:
         if continuation:
             return self.continuation(method, params, query_continue, auth, files)
         merged = {**(params or {}), **(query_continue or {})}
-        return self._send(self._core.prepare(method, merged, files), auth)
+        return self._call(method, merged, files, auth)
 
     def continuation(
         self,
@@ -226,23 +202,21 @@ class Session:
         """
         state = ContinuationState(params or {}, query_continue)
         assert state.params is not None
-        first = self._core.prepare(method, state.params, files)  # fail now, not on next()
-        return self._follow(state, first, method, auth, files)
+        self._core.prepare(method, state.params, files)  # a bad value fails now, not on next()
+        return self._follow(state, method, auth, files)
 
     def _follow(
         self,
         state: ContinuationState,
-        first: Call,
         method: str,
         auth: Auth,
         files: Mapping[str, FileSpec] | None,
     ) -> Iterator[JSONObject]:
-        call: Call | None = first
-        while call is not None:
-            document = self._send(call, auth)
+        params = state.params
+        while params is not None:
+            document = self._call(method, params, files, auth)
             yield document
-            following = state.advance(document)
-            call = self._core.prepare(method, following, files) if following else None
+            params = state.advance(document)
 
     @overload
     def get(
@@ -311,3 +285,75 @@ class Session:
         """
         files = self._core.upload_files(upload_file, params)
         return self.request("POST", params, query_continue, files, auth, continuation)
+
+    # -- tokens and login ------------------------------------------------------------------
+    def token(self, token_type: str = "csrf") -> str:
+        """A token of the given type, fetched once and cached until login or logout.
+
+        Example: ``session.token("csrf")``; writes get theirs without asking.
+        """
+        cached = self._core.tokens.get(token_type)
+        if cached is not None:
+            return cached
+        fetched = self._run(fetch_tokens_flow([token_type]))[token_type]
+        self._core.tokens.put(token_type, fetched)
+        return fetched
+
+    def login(self, username: str, password: str, login_token: str | None = None) -> LoginOutcome:
+        """Log in: ``User@Label`` with a bot password, other names with ``clientlogin``.
+
+        Raises :class:`~mwtyped.LoginError` when refused and
+        :class:`~mwtyped.ClientInteractionRequest` when the wiki needs another step
+        (answer it with :meth:`continue_login`).
+        Example: ``session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
+        """
+        self._core.logged_out()
+        self._forget_wiki_cookies()
+        outcome = self._run(login_flow(username, password, login_token, self._core.host + "/"))
+        self._core.logged_in(outcome.username)
+        return outcome
+
+    def continue_login(self, login_token: str, **fields: Any) -> LoginOutcome:
+        """Finish a login that raised :class:`~mwtyped.ClientInteractionRequest`.
+
+        Example: ``session.continue_login(err.login_token, OATHToken="123456")``.
+        """
+        outcome = self._run(continue_login_flow(login_token, fields))
+        self._core.logged_in(outcome.username)
+        return outcome
+
+    def logout(self) -> None:
+        """End the logged-in session on the wiki (with a csrf token) and forget tokens."""
+        self._run(logout_flow())
+        self._core.logged_out()
+        self._forget_wiki_cookies()
+
+    def upload(
+        self,
+        filename: str,
+        source: UploadSource,
+        *,
+        comment: str = "",
+        text: str | None = None,
+        ignore_warnings: bool = False,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        **params: Any,
+    ) -> UploadResult:
+        """Upload a file (bytes, a path or a binary file object) as ``File:filename``.
+
+        Files larger than ``chunk_size`` go through the chunked stash protocol. Warnings
+        raise :class:`~mwtyped.UploadWarningError` unless ``ignore_warnings``; extra
+        ``params`` (e.g. ``watchlist="nochange"``) go with the publishing request.
+        Example: ``session.upload("Logo.png", Path("logo.png"), comment="new logo")``.
+        """
+        return self._run(
+            upload_flow(
+                filename,
+                source,
+                comment=comment,
+                text=text,
+                ignore_warnings=ignore_warnings,
+                chunk_size=chunk_size,
+                extra=params,
+            )
+        )
