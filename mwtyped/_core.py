@@ -32,6 +32,7 @@ from mwtyped._tokens import BearerAuth, TokenCache
 from mwtyped._version import __version__
 from mwtyped.errors import (
     ConnectError,
+    ParamEncodeError,
     RequestTimeout,
     ResponseDecodeError,
     TransportError,
@@ -119,9 +120,25 @@ def make_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, httpx.Timeout):
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or timeout != timeout  # NaN
+        or timeout <= 0
+    ):
         raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
     return httpx.Timeout(None if math.isinf(timeout) else float(timeout))
+
+
+def _unencodable(pairs: list[tuple[str, str]]) -> ParamEncodeError:
+    """The error naming the first parameter that is not valid Unicode (a lone surrogate)."""
+    for name, value in pairs:
+        for text, what in ((name, "name"), (value, "value")):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as err:
+                return ParamEncodeError(name, f"the {what} is not valid Unicode ({err.reason})")
+    return ParamEncodeError("?", "a parameter is not valid Unicode")
 
 
 class SessionCore:
@@ -234,6 +251,10 @@ class SessionCore:
         if merged.get("format") != "json":
             raise ValueError("mwtyped reads JSON answers only: leave 'format' unset")
         pairs = encode_params(merged)
+        try:
+            query = urlencode(pairs)
+        except UnicodeEncodeError:
+            raise _unencodable(pairs) from None
         action = merged.get("action")
         label = f"{verb} {action if isinstance(action, str) else '(no action)'}"
         read_only = verb == "GET" or action in READ_ONLY_ACTIONS
@@ -241,13 +262,13 @@ class SessionCore:
         if verb == "GET":
             if files:
                 raise ValueError("files can only be sent with POST")
-            url = f"{self.url}?{urlencode(pairs)}"
+            url = f"{self.url}?{query}"
             return Call(verb, url, None, None, None, sent_headers, read_only, label)
         if files:
             # multipart: httpx writes the fields in order (token last), then the files.
             return Call(verb, self.url, None, dict(pairs), files, sent_headers, read_only, label)
         sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
-        body = urlencode(pairs).encode("ascii")
+        body = query.encode("ascii")
         return Call(verb, self.url, body, None, None, sent_headers, read_only, label)
 
     def decode(self, response: httpx.Response, call: Call) -> JSONObject:

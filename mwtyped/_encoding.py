@@ -73,7 +73,15 @@ def _encode_scalar(name: str, value: object) -> str:
                 "naive datetime: give it a timezone (e.g. datetime.now(timezone.utc)) "
                 "so the wiki gets the moment you mean",
             )
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            utc = value.astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError) as err:
+            raise ParamEncodeError(name, f"{value!r} has no UTC equivalent ({err})") from None
+        # Not strftime: "%Y" drops leading zeros of years before 1000 on glibc.
+        return (
+            f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+            f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+        )
     if isinstance(value, dt.date):
         raise ParamEncodeError(name, "a date has no time of day; pass an aware datetime")
     if isinstance(value, bytes | bytearray | memoryview):

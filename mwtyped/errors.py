@@ -90,6 +90,20 @@ class MWTypedError(Exception):
 
     retries: int = 0
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The subclasses take keyword-rich constructors; rebuild from state instead, so
+        # errors cross process boundaries (multiprocessing, concurrent.futures) intact.
+        return (_rebuild_error, (type(self), self.args, self.__dict__))
+
+
+def _rebuild_error(
+    cls: type[MWTypedError], args: tuple[Any, ...], state: dict[str, Any]
+) -> MWTypedError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class ErrorDetail:

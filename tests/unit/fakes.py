@@ -162,6 +162,10 @@ class Driver:
         """Every answer of ``request(method, params, continuation=True)``."""
         raise NotImplementedError
 
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the session method ``name`` (awaited for the async session)."""
+        raise NotImplementedError
+
     def continuation(self, method: str, params: Mapping[str, Any], **kw: Any) -> list[JSONObject]:
         """Every answer of the ``continuation(...)`` method."""
         raise NotImplementedError
@@ -194,6 +198,9 @@ class SyncDriver(Driver):
 
     def continuation(self, method: str, params: Mapping[str, Any], **kw: Any) -> list[JSONObject]:
         return list(self.session.continuation(method, params, **kw))
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.session, name)(*args, **kwargs)
 
     def close(self) -> None:
         self.session.close()
@@ -235,6 +242,9 @@ class AsyncDriver(Driver):
             self._collect(self.session.continuation(method, params, **kw))
         )
         return collected
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._run(getattr(self.session, name)(*args, **kwargs))
 
     def close(self) -> None:
         self._run(self.session.aclose())

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything, start the real test wiki on 127.0.0.1, run the whole test suite.
+# Usage: bash scripts/test.sh [pytest args...]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+bash scripts/bootstrap.sh
+# Installs Debian's mediawiki packages when missing; fails loudly (never skips) otherwise.
+.venv/bin/python -m mwtyped.testwiki up >/tmp/mwtyped-testwiki.env
+cat /tmp/mwtyped-testwiki.env | grep -v PASSWORD >&2
+set +e
+.venv/bin/python -m pytest -p no:cacheprovider --cov=mwtyped --cov-report=term "$@"
+status=$?
+set -e
+if [[ $status -eq 5 ]]; then
+	echo "[test] ERROR: pytest collected no tests" >&2
+	exit 1
+fi
+exit $status
