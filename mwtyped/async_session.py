@@ -20,43 +20,48 @@ from typing import Any, Literal, TypeVar, overload
 
 import httpx
 
+from mwtyped._async_account import AsyncAccount
 from mwtyped._base import SessionBase
 from mwtyped._continuation import ContinuationState
 from mwtyped._core import Call, FileSpec
 from mwtyped._envelope import JSONObject
 from mwtyped._flows import Flow
-from mwtyped._login import LoginOutcome, continue_login_flow, login_flow, logout_flow
+from mwtyped._pages import amerge_pages
 from mwtyped._retrying import RetryController
-from mwtyped._tokens import fetch_tokens_flow
-from mwtyped._upload import DEFAULT_CHUNK_SIZE, UploadResult, UploadSource, upload_flow
+from mwtyped._typed import ActionParams, ListParams
+from mwtyped._typed_results import items_of, list_query, typed_request, validate
 from mwtyped.errors import BadTokenError, MWTypedError
+from mwtyped.responses import Page, QueryResponse
 from mwtyped.session import Auth
 
 __all__ = ["AsyncContinuation", "AsyncSession"]
 
 T = TypeVar("T")
+D = TypeVar("D")
+R = TypeVar("R")
+Item = TypeVar("Item")
 
 
-class AsyncContinuation(AsyncIterator[JSONObject]):
+class AsyncContinuation(AsyncIterator[D]):
     """The answers of a continued query, fetched one at a time as you iterate.
 
     Use ``async for doc in stream``; ``await stream`` returns the stream itself (mwapi's
     spelling). ``await stream.aclose()`` stops early and releases the connection.
     """
 
-    def __init__(self, documents: AsyncIterator[JSONObject]) -> None:
+    def __init__(self, documents: AsyncIterator[D]) -> None:
         self._documents = documents
 
-    def __aiter__(self) -> AsyncContinuation:
+    def __aiter__(self) -> AsyncContinuation[D]:
         return self
 
-    async def __anext__(self) -> JSONObject:
+    async def __anext__(self) -> D:
         return await self._documents.__anext__()
 
-    def __await__(self) -> Generator[Any, None, AsyncContinuation]:
+    def __await__(self) -> Generator[Any, None, AsyncContinuation[D]]:
         return self._itself().__await__()
 
-    async def _itself(self) -> AsyncContinuation:
+    async def _itself(self) -> AsyncContinuation[D]:
         return self
 
     async def aclose(self) -> None:
@@ -65,7 +70,7 @@ class AsyncContinuation(AsyncIterator[JSONObject]):
             await closer()
 
 
-class AsyncSession(SessionBase[httpx.AsyncClient]):
+class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
     """An asyncio session with one MediaWiki's ``api.php``: :class:`~mwtyped.Session`'s
     surface, awaited. ``session`` takes an existing ``httpx.AsyncClient``; see
     :class:`~mwtyped._base.SessionBase` for every argument.
@@ -162,6 +167,29 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
     @overload
     def request(
         self,
+        method: ActionParams[R],
+        params: None = None,
+        query_continue: Mapping[str, Any] | None = None,
+        files: None = None,
+        auth: Auth = None,
+        continuation: Literal[False] = False,
+    ) -> Coroutine[Any, Any, R]: ...
+
+    @overload
+    def request(
+        self,
+        method: ActionParams[R],
+        params: None = None,
+        query_continue: Mapping[str, Any] | None = None,
+        files: None = None,
+        auth: Auth = None,
+        *,
+        continuation: Literal[True],
+    ) -> AsyncContinuation[R]: ...
+
+    @overload
+    def request(
+        self,
         method: str,
         params: Mapping[str, Any] | None = None,
         query_continue: Mapping[str, Any] | None = None,
@@ -180,22 +208,66 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
         auth: Auth = None,
         *,
         continuation: Literal[True],
-    ) -> AsyncContinuation: ...
+    ) -> AsyncContinuation[JSONObject]: ...
 
     def request(
         self,
-        method: str,
+        method: str | ActionParams[Any],
         params: Mapping[str, Any] | None = None,
         query_continue: Mapping[str, Any] | None = None,
         files: Mapping[str, FileSpec] | None = None,
         auth: Auth = None,
         continuation: bool = False,
-    ) -> Coroutine[Any, Any, JSONObject] | AsyncContinuation:
-        """Send one request: ``await`` it; with ``continuation=True`` iterate the answers."""
+    ) -> Any:
+        """Send one request: ``await`` it; with ``continuation=True`` iterate the answers.
+
+        A typed parameter object gives that module's response model:
+        ``await session.request(EditParams(title="A", text="x"))``.
+        """
+        if isinstance(method, ActionParams):
+            wire = typed_request(method, params, files)
+            model = type(method).response_type
+            if continuation:
+                stream = self.continuation(
+                    wire.method, wire.params, query_continue, auth, wire.files
+                )
+                return AsyncContinuation(_validated(model, stream))
+            merged = {**wire.params, **(query_continue or {})}
+            return self._typed_one(model, wire.method, merged, wire.files, auth)
         if continuation:
             return self.continuation(method, params, query_continue, auth, files)
         merged = {**(params or {}), **(query_continue or {})}
         return self._call(method, merged, files, auth)
+
+    async def _typed_one(
+        self,
+        model: Any,
+        method: str,
+        params: Mapping[str, Any],
+        files: Mapping[str, FileSpec] | None,
+        auth: Auth,
+    ) -> Any:
+        return validate(model, await self._call(method, params, files, auth))
+
+    def items(
+        self,
+        module: ListParams[Item],
+        *,
+        limit: int | None = None,
+        query: Mapping[str, Any] | None = None,
+        auth: Auth = None,
+    ) -> AsyncContinuation[Item]:
+        """Every item of a ``list=`` module across all batches; see :meth:`Session.items`."""
+        documents = self.continuation("GET", list_query(module, query), auth=auth)
+        return AsyncContinuation(_limited(_items(module, documents), limit))
+
+    def pages(
+        self, query: ActionParams[QueryResponse], *, limit: int | None = None, auth: Auth = None
+    ) -> AsyncContinuation[Page]:
+        """Every page of a query once, props merged; see :meth:`Session.pages`."""
+        wire = typed_request(query, None, None)
+        documents = self.continuation(wire.method, wire.params, auth=auth)
+        return AsyncContinuation(_limited(_validated(Page, amerge_pages(documents)), limit))
 
     def continuation(
         self,
@@ -204,7 +276,7 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
         query_continue: Mapping[str, Any] | None = None,
         auth: Auth = None,
         files: Mapping[str, FileSpec] | None = None,
-    ) -> AsyncContinuation:
+    ) -> AsyncContinuation[JSONObject]:
         """Follow a query's continuation; ``async for`` yields each answer as it arrives."""
         state = ContinuationState(params or {}, query_continue)
         assert state.params is not None
@@ -241,7 +313,7 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
         *,
         continuation: Literal[True],
         **params: Any,
-    ) -> AsyncContinuation: ...
+    ) -> AsyncContinuation[JSONObject]: ...
 
     def get(
         self,
@@ -249,7 +321,7 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
         auth: Auth = None,
         continuation: bool = False,
         **params: Any,
-    ) -> Coroutine[Any, Any, JSONObject] | AsyncContinuation:
+    ) -> Coroutine[Any, Any, JSONObject] | AsyncContinuation[JSONObject]:
         """``request("GET", params)``: ``await session.get(action="query", ...)``."""
         if continuation:
             return self.continuation("GET", params, query_continue, auth)
@@ -274,7 +346,7 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
         *,
         continuation: Literal[True],
         **params: Any,
-    ) -> AsyncContinuation: ...
+    ) -> AsyncContinuation[JSONObject]: ...
 
     def post(
         self,
@@ -283,69 +355,39 @@ class AsyncSession(SessionBase[httpx.AsyncClient]):
         auth: Auth = None,
         continuation: bool = False,
         **params: Any,
-    ) -> Coroutine[Any, Any, JSONObject] | AsyncContinuation:
+    ) -> Coroutine[Any, Any, JSONObject] | AsyncContinuation[JSONObject]:
         """``request("POST", params)``; ``upload_file`` is sent as the multipart ``file``."""
         files = self._core.upload_files(upload_file, params)
         if continuation:
             return self.continuation("POST", params, query_continue, auth, files)
         return self.request("POST", params, query_continue, files, auth)
 
-    # -- tokens, login, uploads (the same flows as Session) ---------------------------------
-    async def token(self, token_type: str = "csrf") -> str:
-        """A token of the given type, fetched once and cached until login or logout."""
-        cached = self._core.tokens.get(token_type)
-        if cached is not None:
-            return cached
-        fetched = (await self._run(fetch_tokens_flow([token_type])))[token_type]
-        self._core.tokens.put(token_type, fetched)
-        return fetched
 
-    async def login(
-        self, username: str, password: str, login_token: str | None = None
-    ) -> LoginOutcome:
-        """Log in: ``User@Label`` with a bot password, other names with ``clientlogin``.
+async def _validated(model: Any, documents: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async for document in documents:
+        yield validate(model, document)
 
-        Example: ``await session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
-        """
-        self._core.logged_out()
-        self._forget_wiki_cookies()
-        flow = login_flow(username, password, login_token, self._core.host + "/")
-        outcome = await self._run(flow)
-        self._core.logged_in(outcome.username)
-        return outcome
 
-    async def continue_login(self, login_token: str, **fields: Any) -> LoginOutcome:
-        """Finish a login that raised :class:`~mwtyped.ClientInteractionRequest`."""
-        outcome = await self._run(continue_login_flow(login_token, fields))
-        self._core.logged_in(outcome.username)
-        return outcome
+async def _items(module: ListParams[Any], documents: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async for document in documents:
+        for item in items_of(module, document):
+            yield item
 
-    async def logout(self) -> None:
-        """End the logged-in session on the wiki (with a csrf token) and forget tokens."""
-        await self._run(logout_flow())
-        self._core.logged_out()
-        self._forget_wiki_cookies()
 
-    async def upload(
-        self,
-        filename: str,
-        source: UploadSource,
-        *,
-        comment: str = "",
-        text: str | None = None,
-        ignore_warnings: bool = False,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        **params: Any,
-    ) -> UploadResult:
-        """Upload a file as ``File:filename``; see :meth:`mwtyped.Session.upload`."""
-        return await self._run(
-            upload_flow(
-                filename,
-                source,
-                comment=comment,
-                text=text,
-                ignore_warnings=ignore_warnings,
-                chunk_size=chunk_size,
-                extra=params,
-            )
-        )
+async def _limited(items: AsyncIterator[Any], limit: int | None) -> AsyncIterator[Any]:
+    """At most ``limit`` items; the source is closed as soon as the limit is reached."""
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise ValueError(f"limit must be an int >= 0 or None, got {limit!r}")
+    try:
+        count = 0
+        while limit is None or count < limit:
+            try:
+                item = await items.__anext__()
+            except StopAsyncIteration:
+                return
+            yield item
+            count += 1
+    finally:
+        closer = getattr(items, "aclose", None)
+        if closer is not None:
+            await closer()

@@ -19,6 +19,7 @@ Catch :class:`MWTypedError` for "anything from mwtyped", or a precise class::
     ├── ClientInteractionRequest    login needs another step (2FA, captcha)
     ├── HTTPStatusError             a non-2xx answer that is not an API error
     ├── ResponseDecodeError         a body that is not the JSON the API sends
+    ├── ResponseValidationError     a typed answer whose fields have unexpected types
     ├── UploadWarningError          the wiki stopped an upload with warnings (exists, ...)
     ├── UploadSourceError           the file to upload could not be read
     ├── TransportError              the request or its answer was lost on the way
@@ -60,6 +61,7 @@ __all__ = [
     "ReadOnlyError",
     "RequestTimeout",
     "ResponseDecodeError",
+    "ResponseValidationError",
     "TooManyValuesError",
     "TransportError",
     "UploadSourceError",
@@ -369,6 +371,23 @@ class ResponseDecodeError(MWTypedError):
             f"{reason} (HTTP {status_code}, {content_type or 'no content type'}): "
             f"{body_prefix[:120]!r}"
         )
+
+
+class ResponseValidationError(MWTypedError):
+    """A typed answer did not match its model (a field changed type, a required one is
+    missing). ``document`` is the answer as received, so nothing is lost; ``errors`` lists
+    pydantic's findings. Unknown *extra* fields never cause this.
+    """
+
+    def __init__(self, what: str, error: Exception, document: Any) -> None:
+        self.what = what
+        self.document = document
+        self.errors: list[Any] = list(getattr(error, "errors", list)())
+        first = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in self.errors[:3]
+        )
+        more = f" (+{len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
+        super().__init__(f"{what} does not match its model: {first}{more}")
 
 
 class UploadWarningError(MWTypedError):

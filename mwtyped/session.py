@@ -24,22 +24,33 @@ from mwtyped._continuation import ContinuationState
 from mwtyped._core import Call, FileSpec
 from mwtyped._envelope import JSONObject
 from mwtyped._flows import Flow
-from mwtyped._login import LoginOutcome, continue_login_flow, login_flow, logout_flow
+from mwtyped._pages import merge_pages
 from mwtyped._retrying import RetryController
-from mwtyped._tokens import fetch_tokens_flow
-from mwtyped._upload import DEFAULT_CHUNK_SIZE, UploadResult, UploadSource, upload_flow
+from mwtyped._sync_account import SyncAccount
+from mwtyped._typed import ActionParams, ListParams
+from mwtyped._typed_results import (
+    items_of,
+    limited,
+    list_query,
+    typed_request,
+    validate,
+    validate_pages,
+)
 from mwtyped.errors import BadTokenError, MWTypedError
+from mwtyped.responses import Page, QueryResponse
 
 __all__ = ["Auth", "Session"]
 
 T = TypeVar("T")
+R = TypeVar("R")
+Item = TypeVar("Item")
 
 Auth = (
     httpx.Auth | tuple[str | bytes, str | bytes] | Callable[[httpx.Request], httpx.Request] | None
 )
 
 
-class Session(SessionBase[httpx.Client]):
+class Session(SessionBase[httpx.Client], SyncAccount):
     """A blocking session with one MediaWiki's ``api.php``.
 
     ``Session(host, user_agent=None, formatversion=None, api_path=None, timeout=None,
@@ -137,6 +148,29 @@ class Session(SessionBase[httpx.Client]):
     @overload
     def request(
         self,
+        method: ActionParams[R],
+        params: None = None,
+        query_continue: Mapping[str, Any] | None = None,
+        files: None = None,
+        auth: Auth = None,
+        continuation: Literal[False] = False,
+    ) -> R: ...
+
+    @overload
+    def request(
+        self,
+        method: ActionParams[R],
+        params: None = None,
+        query_continue: Mapping[str, Any] | None = None,
+        files: None = None,
+        auth: Auth = None,
+        *,
+        continuation: Literal[True],
+    ) -> Iterator[R]: ...
+
+    @overload
+    def request(
+        self,
         method: str,
         params: Mapping[str, Any] | None = None,
         query_continue: Mapping[str, Any] | None = None,
@@ -170,19 +204,23 @@ class Session(SessionBase[httpx.Client]):
 
     def request(
         self,
-        method: str,
+        method: str | ActionParams[Any],
         params: Mapping[str, Any] | None = None,
         query_continue: Mapping[str, Any] | None = None,
         files: Mapping[str, FileSpec] | None = None,
         auth: Auth = None,
         continuation: bool = False,
-    ) -> JSONObject | Iterator[JSONObject]:
+    ) -> Any:
         """Send one request (``continuation=True``: a generator of every answer).
 
         ``params`` go in the query string for GET and in the body for POST; ``files`` maps
         field names to ``(filename, bytes)`` and makes the POST multipart;
         ``query_continue`` is a ``continue`` object of an earlier answer to start from.
+        Given a typed parameter object instead of a method, the answer is validated into
+        that module's response model: ``session.request(EditParams(title="A", text="x"))``.
         """
+        if isinstance(method, ActionParams):
+            return self._typed(method, params, query_continue, files, auth, continuation)
         if continuation:
             return self.continuation(method, params, query_continue, auth, files)
         merged = {**(params or {}), **(query_continue or {})}
@@ -217,6 +255,57 @@ class Session(SessionBase[httpx.Client]):
             document = self._call(method, params, files, auth)
             yield document
             params = state.advance(document)
+
+    def _typed(
+        self,
+        typed: ActionParams[Any],
+        params: Mapping[str, Any] | None,
+        query_continue: Mapping[str, Any] | None,
+        files: Mapping[str, FileSpec] | None,
+        auth: Auth,
+        continuation: bool,
+    ) -> Any:
+        wire = typed_request(typed, params, files)
+        model = type(typed).response_type
+        if continuation:
+            documents = self.continuation(
+                wire.method, wire.params, query_continue, auth, wire.files
+            )
+            return (validate(model, document) for document in documents)
+        merged = {**wire.params, **(query_continue or {})}
+        return validate(model, self._call(wire.method, merged, wire.files, auth))
+
+    def items(
+        self,
+        module: ListParams[Item],
+        *,
+        limit: int | None = None,
+        query: Mapping[str, Any] | None = None,
+        auth: Auth = None,
+    ) -> Iterator[Item]:
+        """Every item of a ``list=`` module across all batches, at most ``limit`` of them.
+
+        ``limit`` counts items and is distinct from the module's per-request limit
+        (``aplimit``); no request is made past it. ``query`` adds parameters of
+        ``action=query`` itself (e.g. ``{"maxlag": 5}``).
+        Example: ``for page in session.items(AllpagesParams(aplimit=500), limit=2000): ...``.
+        """
+        params = list_query(module, query)
+        documents = self.continuation("GET", params, auth=auth)
+        batches = (item for document in documents for item in items_of(module, document))
+        return limited(batches, limit)
+
+    def pages(
+        self, query: ActionParams[QueryResponse], *, limit: int | None = None, auth: Auth = None
+    ) -> Iterator[Page]:
+        """Every page of a (generator) query once, its ``prop=`` data merged across batches.
+
+        Example: ``session.pages(QueryParams(generator=AllpagesParams(aplimit=50),
+        prop=[CategoriesParams(cllimit="max")]), limit=100)``.
+        """
+        wire = typed_request(query, None, None)
+        documents = self.continuation(wire.method, wire.params, auth=auth)
+        return limited(validate_pages(merge_pages(documents)), limit)
 
     @overload
     def get(
@@ -285,75 +374,3 @@ class Session(SessionBase[httpx.Client]):
         """
         files = self._core.upload_files(upload_file, params)
         return self.request("POST", params, query_continue, files, auth, continuation)
-
-    # -- tokens and login ------------------------------------------------------------------
-    def token(self, token_type: str = "csrf") -> str:
-        """A token of the given type, fetched once and cached until login or logout.
-
-        Example: ``session.token("csrf")``; writes get theirs without asking.
-        """
-        cached = self._core.tokens.get(token_type)
-        if cached is not None:
-            return cached
-        fetched = self._run(fetch_tokens_flow([token_type]))[token_type]
-        self._core.tokens.put(token_type, fetched)
-        return fetched
-
-    def login(self, username: str, password: str, login_token: str | None = None) -> LoginOutcome:
-        """Log in: ``User@Label`` with a bot password, other names with ``clientlogin``.
-
-        Raises :class:`~mwtyped.LoginError` when refused and
-        :class:`~mwtyped.ClientInteractionRequest` when the wiki needs another step
-        (answer it with :meth:`continue_login`).
-        Example: ``session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
-        """
-        self._core.logged_out()
-        self._forget_wiki_cookies()
-        outcome = self._run(login_flow(username, password, login_token, self._core.host + "/"))
-        self._core.logged_in(outcome.username)
-        return outcome
-
-    def continue_login(self, login_token: str, **fields: Any) -> LoginOutcome:
-        """Finish a login that raised :class:`~mwtyped.ClientInteractionRequest`.
-
-        Example: ``session.continue_login(err.login_token, OATHToken="123456")``.
-        """
-        outcome = self._run(continue_login_flow(login_token, fields))
-        self._core.logged_in(outcome.username)
-        return outcome
-
-    def logout(self) -> None:
-        """End the logged-in session on the wiki (with a csrf token) and forget tokens."""
-        self._run(logout_flow())
-        self._core.logged_out()
-        self._forget_wiki_cookies()
-
-    def upload(
-        self,
-        filename: str,
-        source: UploadSource,
-        *,
-        comment: str = "",
-        text: str | None = None,
-        ignore_warnings: bool = False,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        **params: Any,
-    ) -> UploadResult:
-        """Upload a file (bytes, a path or a binary file object) as ``File:filename``.
-
-        Files larger than ``chunk_size`` go through the chunked stash protocol. Warnings
-        raise :class:`~mwtyped.UploadWarningError` unless ``ignore_warnings``; extra
-        ``params`` (e.g. ``watchlist="nochange"``) go with the publishing request.
-        Example: ``session.upload("Logo.png", Path("logo.png"), comment="new logo")``.
-        """
-        return self._run(
-            upload_flow(
-                filename,
-                source,
-                comment=comment,
-                text=text,
-                ignore_warnings=ignore_warnings,
-                chunk_size=chunk_size,
-                extra=params,
-            )
-        )
