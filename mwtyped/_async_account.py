@@ -52,7 +52,9 @@ class AsyncAccount:
         Example: ``await session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
         """
         self._core.logged_out()
-        self._forget_wiki_cookies()
+        if login_token is None:
+            # A fresh wiki session; a token the caller fetched belongs to the current one.
+            self._forget_wiki_cookies()
         flow = login_flow(username, password, login_token, self._core.host + "/")
         outcome = await self._run(flow)
         self._core.logged_in(outcome.username)

@@ -43,11 +43,34 @@ def _merge_into(target: JSONObject, part: Mapping[str, Any]) -> None:
             target[name] = value
 
 
-class PageMerger:
-    """Feed answers with :meth:`add`; it returns the pages completed by each answer."""
+def _legacy_batch_goes_on(query_continue: Mapping[str, Any], generator: str | None) -> bool:
+    """Whether a ``rawcontinue`` answer's batch continues: some non-generator module still
+    has pages to fill. The generator is the module named ``generator`` or, when unknown,
+    the one whose continue parameters all carry the ``g`` prefix."""
+    for module, values in query_continue.items():
+        if module == generator:
+            continue
+        guessed = (
+            generator is None
+            and isinstance(values, Mapping)
+            and bool(values)
+            and all(str(key).startswith("g") for key in values)
+        )
+        if not guessed:
+            return True
+    return False
 
-    def __init__(self) -> None:
+
+class PageMerger:
+    """Feed answers with :meth:`add`; it returns the pages completed by each answer.
+
+    ``generator`` names the query's generator module; it is only needed to tell batches
+    apart in legacy (``rawcontinue``) answers, and guessed when not given.
+    """
+
+    def __init__(self, generator: str | None = None) -> None:
         self._batch: dict[tuple[str, object], JSONObject] = {}
+        self._generator = generator
 
     def add(self, document: Mapping[str, Any]) -> list[JSONObject]:
         query = document.get("query")
@@ -67,24 +90,33 @@ class PageMerger:
                 self._batch[key] = {
                     k: (list(v) if isinstance(v, list) else v) for k, v in page.items()
                 }
-        # Without batchcomplete the batch continues; an answer with no continue ends it too.
-        if "batchcomplete" in document or "continue" not in document:
+        legacy = document.get("query-continue")
+        if isinstance(legacy, Mapping):
+            complete = not _legacy_batch_goes_on(legacy, self._generator)
+        else:
+            # Without batchcomplete the batch goes on; an answer without continue ends it.
+            complete = "batchcomplete" in document or "continue" not in document
+        if complete:
             done = list(self._batch.values())
             self._batch = {}
             return done
         return []
 
 
-def merge_pages(documents: Iterable[Mapping[str, Any]]) -> Iterator[JSONObject]:
+def merge_pages(
+    documents: Iterable[Mapping[str, Any]], generator: str | None = None
+) -> Iterator[JSONObject]:
     """Every page of a continued query once, with its properties merged across answers."""
-    merger = PageMerger()
+    merger = PageMerger(generator)
     for document in documents:
         yield from merger.add(document)
 
 
-async def amerge_pages(documents: AsyncIterable[Mapping[str, Any]]) -> AsyncIterator[JSONObject]:
+async def amerge_pages(
+    documents: AsyncIterable[Mapping[str, Any]], generator: str | None = None
+) -> AsyncIterator[JSONObject]:
     """:func:`merge_pages` for an :class:`~mwtyped.AsyncSession` continuation."""
-    merger = PageMerger()
+    merger = PageMerger(generator)
     async for document in documents:
         for page in merger.add(document):
             yield page

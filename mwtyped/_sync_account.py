@@ -57,7 +57,9 @@ class SyncAccount:
         Example: ``session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
         """
         self._core.logged_out()
-        self._forget_wiki_cookies()
+        if login_token is None:
+            # A fresh wiki session; a token the caller fetched belongs to the current one.
+            self._forget_wiki_cookies()
         outcome = self._run(login_flow(username, password, login_token, self._core.host + "/"))
         self._core.logged_in(outcome.username)
         return outcome

@@ -267,7 +267,8 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         """Every page of a query once, props merged; see :meth:`Session.pages`."""
         wire = typed_request(query, None, None)
         documents = self.continuation(wire.method, wire.params, auth=auth)
-        return AsyncContinuation(_limited(_validated(Page, amerge_pages(documents)), limit))
+        merged = amerge_pages(documents, generator=wire.params.get("generator"))
+        return AsyncContinuation(_limited(_validated(Page, merged), limit))
 
     def continuation(
         self,

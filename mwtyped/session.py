@@ -305,7 +305,8 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         """
         wire = typed_request(query, None, None)
         documents = self.continuation(wire.method, wire.params, auth=auth)
-        return limited(validate_pages(merge_pages(documents)), limit)
+        merged = merge_pages(documents, generator=wire.params.get("generator"))
+        return limited(validate_pages(merged), limit)
 
     @overload
     def get(

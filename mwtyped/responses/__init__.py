@@ -8,6 +8,7 @@ generator (``python -m mwtyped.schema generate``) links a module to ``<Name>Resp
 """
 
 from mwtyped.responses._common import UntypedItem, UntypedResponse, response_model
+from mwtyped.responses._strict import unknown_fields
 from mwtyped.responses.query import (
     CategoryRef,
     ImageInfo,
@@ -39,4 +40,5 @@ __all__ = [
     "UntypedItem",
     "UntypedResponse",
     "response_model",
+    "unknown_fields",
 ]
