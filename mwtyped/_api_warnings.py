@@ -33,7 +33,7 @@ __all__ = [
 
 logger = logging.getLogger("mwtyped.warnings")
 
-_OUR_FRAMES = ("mwtyped.", "tenacity", "asyncio")
+_OUR_FRAMES = ("mwtyped.", "tenacity", "asyncio", "pydantic")
 
 
 class APIWarning(UserWarning):

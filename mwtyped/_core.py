@@ -208,17 +208,22 @@ class SessionCore:
         self.username = None
         self.tokens.clear()
 
-    def token_need(self, method: str, params: Mapping[str, Any]) -> TokenNeed | None:
-        """The token a POST needs and does not carry yet, if any."""
+    def token_need(
+        self, method: str, params: Mapping[str, Any], declared: TokenNeed | None = None
+    ) -> TokenNeed | None:
+        """The token a POST needs and does not carry yet, if any. ``declared`` comes from a
+        typed params class (so extension modules get their tokens too)."""
         if not isinstance(method, str) or method.upper() != "POST":
             return None
         action = params.get("action")
-        need = TOKEN_NEEDS.get(action) if isinstance(action, str) else None
+        need = declared or (TOKEN_NEEDS.get(action) if isinstance(action, str) else None)
         if need is None or params.get(need.param) is not None:
             return None
         return need
 
-    def guard_write(self, method: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    def guard_write(
+        self, method: str, params: Mapping[str, Any], declared: TokenNeed | None = None
+    ) -> Mapping[str, Any]:
         """Add ``assert=user`` to a write of an authenticated session, so a lost login
         raises :class:`~mwtyped.AssertFailedError` instead of editing logged out."""
         if self.assert_on_write is None or not self.authenticated:
@@ -226,7 +231,7 @@ class SessionCore:
         action = params.get("action")
         if (
             not isinstance(action, str)
-            or action not in TOKEN_NEEDS
+            or (action not in TOKEN_NEEDS and declared is None)
             or action in NO_ASSERT_ACTIONS
             or str(method).upper() != "POST"
             or "assert" in params

@@ -19,14 +19,17 @@ Example::
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from mwtyped._api_warnings import warn_at_caller
+from mwtyped._modules import TokenNeed
+
 __all__ = [
     "ActionParams",
+    "ApiDeprecationWarning",
     "ApiParams",
     "GeneratorParams",
     "ListModule",
@@ -67,6 +70,7 @@ class ApiParams(BaseModel):
     sensitive_params: ClassVar[frozenset[str]] = frozenset()
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     # python field name -> wire name, for the few fields whose wire name is a keyword.
     wire_names: ClassVar[Mapping[str, str]] = {}
     # The same, with every field of the class and its bases (computed per class).
@@ -91,16 +95,24 @@ class ApiParams(BaseModel):
             if value is None or field_name == "extra_params":
                 continue
             wire = names.get(field_name, field_name)
-            if wire in self.deprecated_params:
-                warnings.warn(
-                    ApiDeprecationWarning(f"{self.module_path}: parameter {wire!r} is deprecated"),
-                    stacklevel=4,
-                )
+            if wire in self.deprecated_params or wire in self.deprecated_values:
+                self._warn_deprecated(wire, value)
             out[prefix + wire] = value
         extra = self.__dict__.get("extra_params")
         if extra:
             out.update({prefix + str(k): v for k, v in extra.items()})
         return out
+
+    def _warn_deprecated(self, wire: str, value: object) -> None:
+        if wire in self.deprecated_params:
+            problem = f"parameter {wire!r} is deprecated"
+        else:
+            sent = value if isinstance(value, list | tuple | set | frozenset) else [value]
+            old = sorted(str(v) for v in sent if str(v) in self.deprecated_values[wire])
+            if not old:
+                return
+            problem = f"value(s) {old} of {wire!r} are deprecated"
+        warn_at_caller(ApiDeprecationWarning(f"{self.module_path}: {problem}"))
 
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
@@ -143,16 +155,22 @@ class GeneratorParams(QueryModuleParams):
 
 
 class WireRequest:
-    """What a typed params object sends: method, parameters and multipart files."""
+    """What a typed params object sends: method, parameters, multipart files, and the token
+    the module takes (the session fills it in)."""
 
-    __slots__ = ("files", "method", "params")
+    __slots__ = ("files", "method", "params", "token")
 
     def __init__(
-        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None
+        self,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, tuple[str, bytes]] | None,
+        token: TokenNeed | None = None,
     ) -> None:
         self.method = method
         self.params = params
         self.files = files
+        self.token = token
 
 
 class ActionParams(ApiParams, Generic[R]):
@@ -191,7 +209,8 @@ class ActionParams(ApiParams, Generic[R]):
                 filename = params.get("filename")
                 files[name] = (filename if isinstance(filename, str) else name, content)
         method = "POST" if self.must_post or files else "GET"
-        return WireRequest(method, params, files)
+        token = TokenNeed(self.token_type, f"{self.prefix}token") if self.token_type else None
+        return WireRequest(method, params, files, token)
 
 
 def join_module_names(modules: Sequence[QueryModuleParams]) -> str:

@@ -26,9 +26,10 @@ from mwtyped._continuation import ContinuationState
 from mwtyped._core import Call, FileSpec
 from mwtyped._envelope import JSONObject
 from mwtyped._flows import Flow
+from mwtyped._modules import TokenNeed
 from mwtyped._pages import amerge_pages
 from mwtyped._retrying import RetryController
-from mwtyped._typed import ActionParams, ListParams
+from mwtyped._typed import ActionParams, ListParams, WireRequest
 from mwtyped._typed_results import items_of, list_query, typed_request, validate
 from mwtyped.errors import BadTokenError, MWTypedError
 from mwtyped.responses import Page, QueryResponse
@@ -131,10 +132,11 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         params: Mapping[str, Any],
         files: Mapping[str, FileSpec] | None,
         auth: Auth,
+        declared: TokenNeed | None = None,
     ) -> JSONObject:
         """Send with the token a write needs (refreshed once on ``badtoken``) and its assert."""
-        params = self._core.guard_write(method, params)
-        need = self._core.token_need(method, params)
+        params = self._core.guard_write(method, params, declared)
+        need = self._core.token_need(method, params, declared)
         if need is None:
             return await self._send(self._core.prepare(method, params, files), auth)
         token = await self.token(need.type)
@@ -233,21 +235,17 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
                 )
                 return AsyncContinuation(_validated(model, stream))
             merged = {**wire.params, **(query_continue or {})}
-            return self._typed_one(model, wire.method, merged, wire.files, auth)
+            return self._typed_one(model, wire, merged, auth)
         if continuation:
             return self.continuation(method, params, query_continue, auth, files)
         merged = {**(params or {}), **(query_continue or {})}
         return self._call(method, merged, files, auth)
 
     async def _typed_one(
-        self,
-        model: Any,
-        method: str,
-        params: Mapping[str, Any],
-        files: Mapping[str, FileSpec] | None,
-        auth: Auth,
+        self, model: Any, wire: WireRequest, params: Mapping[str, Any], auth: Auth
     ) -> Any:
-        return validate(model, await self._call(method, params, files, auth))
+        document = await self._call(wire.method, params, wire.files, auth, wire.token)
+        return validate(model, document)
 
     def items(
         self,

@@ -24,6 +24,7 @@ from mwtyped._continuation import ContinuationState
 from mwtyped._core import Call, FileSpec
 from mwtyped._envelope import JSONObject
 from mwtyped._flows import Flow
+from mwtyped._modules import TokenNeed
 from mwtyped._pages import merge_pages
 from mwtyped._retrying import RetryController
 from mwtyped._sync_account import SyncAccount
@@ -111,10 +112,11 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         params: Mapping[str, Any],
         files: Mapping[str, FileSpec] | None,
         auth: Auth,
+        declared: TokenNeed | None = None,
     ) -> JSONObject:
         """Send with the token a write needs (refreshed once on ``badtoken``) and its assert."""
-        params = self._core.guard_write(method, params)
-        need = self._core.token_need(method, params)
+        params = self._core.guard_write(method, params, declared)
+        need = self._core.token_need(method, params, declared)
         if need is None:
             return self._send(self._core.prepare(method, params, files), auth)
         token = self.token(need.type)
@@ -273,7 +275,8 @@ class Session(SessionBase[httpx.Client], SyncAccount):
             )
             return (validate(model, document) for document in documents)
         merged = {**wire.params, **(query_continue or {})}
-        return validate(model, self._call(wire.method, merged, wire.files, auth))
+        document = self._call(wire.method, merged, wire.files, auth, wire.token)
+        return validate(model, document)
 
     def items(
         self,

@@ -27,13 +27,17 @@ fixtures fail with the reason; they never skip.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from mwtyped.async_session import AsyncSession
-from mwtyped.session import Session
-from mwtyped.testwiki import TestWikiError, WikiInfo, up
+if TYPE_CHECKING:
+    from mwtyped.async_session import AsyncSession
+    from mwtyped.session import Session
+    from mwtyped.testwiki import WikiInfo
+
+# Nothing of mwtyped is imported until a fixture runs: pytest loads this plugin before
+# coverage starts, and importing the package here would hide its lines from coverage.
 
 __all__ = [
     "WikiSessions",
@@ -66,6 +70,8 @@ class WikiSessions:
 
     def session(self, role: Role = "bot", **options: object) -> Session:
         """A logged-in (or anonymous) :class:`~mwtyped.Session`; ``options`` go to it."""
+        from mwtyped.session import Session
+
         credentials = self._credentials(role)
         options.setdefault("user_agent", USER_AGENT)
         made = Session(self.info.url, api_path=self.info.api_path, **options)  # type: ignore[arg-type]
@@ -77,6 +83,8 @@ class WikiSessions:
     async def async_session(self, role: Role = "bot", **options: object) -> AsyncSession:
         """The same as :meth:`session`, for asyncio code. Close it in the event loop that
         used it: ``async with await wiki_sessions.async_session("bot") as s: ...``."""
+        from mwtyped.async_session import AsyncSession
+
         credentials = self._credentials(role)
         options.setdefault("user_agent", USER_AGENT)
         made = AsyncSession(self.info.url, api_path=self.info.api_path, **options)  # type: ignore[arg-type]
@@ -97,6 +105,8 @@ class WikiSessions:
 @pytest.fixture(scope="session")
 def testwiki() -> WikiInfo:
     """The running test wiki (started on first use, left running for the next test run)."""
+    from mwtyped.testwiki import TestWikiError, up
+
     try:
         return up()
     except TestWikiError as err:

@@ -9,9 +9,12 @@ bash scripts/bootstrap.sh
 .venv/bin/python -m mwtyped.testwiki up >/tmp/mwtyped-testwiki.env
 cat /tmp/mwtyped-testwiki.env | grep -v PASSWORD >&2
 set +e
-.venv/bin/python -m pytest -p no:cacheprovider --cov=mwtyped --cov-report=term "$@"
+# coverage starts before pytest: pytest imports its plugins (ours included) before pytest-cov
+# could start, which would hide module-level lines of the package.
+.venv/bin/python -m coverage run -m pytest -p no:cacheprovider "$@"
 status=$?
 set -e
+.venv/bin/python -m coverage report || true
 if [[ $status -eq 5 ]]; then
 	echo "[test] ERROR: pytest collected no tests" >&2
 	exit 1

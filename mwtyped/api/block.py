@@ -30,6 +30,7 @@ class BlockParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'userid'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     user: str | None = None

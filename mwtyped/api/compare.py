@@ -32,6 +32,7 @@ class CompareParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'fromcontentformat', 'fromcontentmodel', 'fromsection', 'fromtext', 'tocontentformat', 'tocontentmodel', 'tosection', 'totext'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     fromtitle: str | None = None

@@ -36,6 +36,7 @@ class MainParams(ApiParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'assert_': 'assert'}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     maxlag: int | None = None
     """Maximum lag can be used when MediaWiki is installed on a database replicated cluster. To save actions causing any more site replication lag, this parameter can make the client wait until the replication lag is less than the specified value. In case of excessive lag, error code maxlag is returned with a message like Waiting for $host: $lag seconds lagged.See Manual: Maxlag parameter for more information."""

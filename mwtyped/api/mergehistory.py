@@ -30,6 +30,7 @@ class MergehistoryParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'from_': 'from'}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     from_: str | None = Field(None, alias='from')

@@ -30,6 +30,7 @@ class OpensearchParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'suggest'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     search: str

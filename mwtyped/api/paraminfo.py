@@ -30,6 +30,7 @@ class ParaminfoParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'formatmodules', 'mainmodule', 'pagesetmodule', 'querymodules'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     modules: Annotated[Sequence[str], Field(max_length=500)] | None = None

@@ -37,6 +37,7 @@ class ParseParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'disablepp', 'effectivelanglinks', 'generatexml'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'prop': frozenset({'headitems'})}
     response_type: ClassVar[Any] = UntypedResponse
 
     title: str | None = None

@@ -38,6 +38,7 @@ class QueryParams(MainParams, ActionParams[QueryResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'continue_': 'continue'}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'list': frozenset({'deletedrevs'})}
     response_type: ClassVar[Any] = QueryResponse
 
     prop: Sequence[PropParams] | None = None

@@ -28,6 +28,7 @@ class AlldeletedrevisionsParams(ListParams[UntypedItem], GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'adrcontentformat', 'adrdiffto', 'adrdifftotext', 'adrdifftotextpst', 'adrexpandtemplates', 'adrgeneratexml', 'adrparse'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'adrprop': frozenset({'parsetree'})}
     item_type: ClassVar[Any] = UntypedItem
 
     adrprop: Annotated[Sequence[Literal['comment', 'content', 'contentmodel', 'flags', 'ids', 'parsedcomment', 'roles', 'sha1', 'size', 'slotsha1', 'slotsize', 'tags', 'timestamp', 'user', 'userid', 'parsetree']], Field(max_length=500)] | None = None

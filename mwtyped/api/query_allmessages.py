@@ -27,6 +27,7 @@ class AllmessagesParams(MetaParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     ammessages: Annotated[Sequence[str], Field(max_length=500)] | None = None
     """Which messages to output. * (default) means all messages.

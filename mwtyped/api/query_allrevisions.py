@@ -28,6 +28,7 @@ class AllrevisionsParams(ListParams[UntypedItem], GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'arvcontentformat', 'arvdiffto', 'arvdifftotext', 'arvdifftotextpst', 'arvexpandtemplates', 'arvgeneratexml', 'arvparse'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'arvprop': frozenset({'parsetree'})}
     item_type: ClassVar[Any] = UntypedItem
 
     arvprop: Annotated[Sequence[Literal['comment', 'content', 'contentmodel', 'flags', 'ids', 'parsedcomment', 'roles', 'sha1', 'size', 'slotsha1', 'slotsize', 'tags', 'timestamp', 'user', 'userid', 'parsetree']], Field(max_length=500)] | None = None

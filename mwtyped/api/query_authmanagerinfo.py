@@ -25,6 +25,7 @@ class AuthmanagerinfoParams(MetaParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     amisecuritysensitiveoperation: str | None = None
     """Test whether the user's current authentication status is sufficient for the specified security-sensitive operation."""

@@ -27,6 +27,7 @@ class CategoriesParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     clprop: Annotated[Sequence[Literal['hidden', 'sortkey', 'timestamp']], Field(max_length=500)] | None = None
     """Which additional properties to get for each category:

@@ -27,6 +27,7 @@ class ContributorsParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     pcgroup: Annotated[Sequence[Literal['bot', 'bureaucrat', 'interface-admin', 'suppress', 'sysop']], Field(max_length=500)] | None = None
     """Only include users in the given groups. Does not include implicit or auto-promoted groups like *, user, or autoconfirmed.

@@ -31,6 +31,7 @@ class DeletedrevisionsParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'drvcontentformat', 'drvdiffto', 'drvdifftotext', 'drvdifftotextpst', 'drvexpandtemplates', 'drvgeneratexml', 'drvparse'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'drvprop': frozenset({'parsetree'})}
 
     drvprop: Annotated[Sequence[Literal['comment', 'content', 'contentmodel', 'flags', 'ids', 'parsedcomment', 'roles', 'sha1', 'size', 'slotsha1', 'slotsize', 'tags', 'timestamp', 'user', 'userid', 'parsetree']], Field(max_length=500)] | None = None
     """Which properties to get for each revision:

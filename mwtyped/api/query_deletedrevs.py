@@ -37,6 +37,7 @@ class DeletedrevsParams(ListParams[UntypedItem]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'drprop': frozenset({'token'})}
     item_type: ClassVar[Any] = UntypedItem
 
     drstart: AwareDatetime | str | None = None

@@ -27,6 +27,7 @@ class DuplicatefilesParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     dflimit: Annotated[int, Field(ge=1, le=5000)] | Literal['max'] | None = None
     """How many duplicate files to return.

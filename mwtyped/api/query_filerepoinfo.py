@@ -27,6 +27,7 @@ class FilerepoinfoParams(MetaParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     friprop: Annotated[Sequence[Literal['canUpload', 'displayname', 'favicon', 'initialCapital', 'local', 'name', 'rootUrl', 'scriptDirUrl', 'thumbUrl', 'url']], Field(max_length=500)] | None = None
     """Which repository properties to get (properties available may vary on other wikis).

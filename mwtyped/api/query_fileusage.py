@@ -27,6 +27,7 @@ class FileusageParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     fuprop: Annotated[Sequence[Literal['pageid', 'redirect', 'title']], Field(max_length=500)] | None = None
     """Which properties to get:

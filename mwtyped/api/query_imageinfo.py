@@ -27,6 +27,7 @@ class ImageinfoParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     iiprop: Annotated[Sequence[Literal['archivename', 'badfile', 'bitdepth', 'canonicaltitle', 'comment', 'commonmetadata', 'dimensions', 'extmetadata', 'mediatype', 'metadata', 'mime', 'parsedcomment', 'sha1', 'size', 'thumbmime', 'timestamp', 'uploadwarning', 'url', 'user', 'userid']], Field(max_length=500)] | None = None
     """Which file information to get:

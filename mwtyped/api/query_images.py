@@ -27,6 +27,7 @@ class ImagesParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     imlimit: Annotated[int, Field(ge=1, le=5000)] | Literal['max'] | None = None
     """How many files to return.

@@ -27,6 +27,7 @@ class InfoParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'inprop': frozenset({'readable'})}
 
     inprop: Annotated[Sequence[Literal['associatedpage', 'displaytitle', 'linkclasses', 'notificationtimestamp', 'preload', 'protection', 'subjectid', 'talkid', 'url', 'varianttitles', 'visitingwatchers', 'watched', 'watchers', 'readable']], Field(max_length=500)] | None = None
     """Which additional properties to get:

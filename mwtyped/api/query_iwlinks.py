@@ -27,6 +27,7 @@ class IwlinksParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'iwurl'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     iwprop: Annotated[Sequence[Literal['url']], Field(max_length=500)] | None = None
     """Which additional properties to get for each interwiki link:

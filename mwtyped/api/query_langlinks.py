@@ -27,6 +27,7 @@ class LanglinksParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'llurl'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     llprop: Annotated[Sequence[Literal['autonym', 'langname', 'url']], Field(max_length=500)] | None = None
     """Which additional properties to get for each interlanguage link:

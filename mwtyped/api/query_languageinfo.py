@@ -27,6 +27,7 @@ class LanguageinfoParams(MetaParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     liprop: Annotated[Sequence[Literal['autonym', 'bcp47', 'code', 'dir', 'fallbacks', 'name', 'variants']], Field(max_length=500)] | None = None
     """Which information to get for each language.

@@ -27,6 +27,7 @@ class LinksParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     plnamespace: Annotated[Sequence[int | Literal['*']], Field(max_length=500)] | None = None
     """Show links in these namespaces only.

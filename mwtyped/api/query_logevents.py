@@ -28,6 +28,7 @@ class LogeventsParams(ListParams[UntypedItem]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
 
     leprop: Annotated[Sequence[Literal['comment', 'details', 'ids', 'parsedcomment', 'tags', 'timestamp', 'title', 'type', 'user', 'userid']], Field(max_length=500)] | None = None

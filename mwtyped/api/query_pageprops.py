@@ -27,6 +27,7 @@ class PagepropsParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     ppcontinue: str | None = None
     """When more results are available, use this to continue. More detailed information on how to continue queries can be found on mediawiki.org."""

@@ -30,6 +30,7 @@ class PrefixsearchParams(ListParams[UntypedItem], GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
 
     pssearch: str

@@ -30,6 +30,7 @@ class RandomParams(ListParams[UntypedItem], GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'rnredirect'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
 
     rnnamespace: Annotated[Sequence[int | Literal['*']], Field(max_length=500)] | None = None

@@ -27,6 +27,7 @@ class RedirectsParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     rdprop: Annotated[Sequence[Literal['fragment', 'pageid', 'title']], Field(max_length=500)] | None = None
     """Which properties to get:

@@ -32,6 +32,7 @@ class RevisionsParams(PropParams, GeneratorParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'rvcontentformat', 'rvdiffto', 'rvdifftotext', 'rvdifftotextpst', 'rvexpandtemplates', 'rvgeneratexml', 'rvparse'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'rvprop': frozenset({'parsetree'})}
 
     rvprop: Annotated[Sequence[Literal['comment', 'content', 'contentmodel', 'flags', 'ids', 'parsedcomment', 'roles', 'sha1', 'size', 'slotsha1', 'slotsize', 'tags', 'timestamp', 'user', 'userid', 'parsetree']], Field(max_length=500)] | None = None
     """Which properties to get for each revision:

@@ -27,6 +27,7 @@ class StashimageinfoParams(PropParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'siisessionkey'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     siifilekey: Annotated[Sequence[str], Field(max_length=500)] | None = None
     """Key that identifies a previous upload that was stashed temporarily.

@@ -27,6 +27,7 @@ class TokensParams(MetaParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     type: Annotated[Sequence[Literal['createaccount', 'csrf', 'login', 'patrol', 'rollback', 'userrights', 'watch', '*']], Field(max_length=500)] | None = None
     """Types of token to request.

@@ -28,6 +28,7 @@ class UsercontribsParams(ListParams[UntypedItem]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'uctoponly'})
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
 
     uclimit: Annotated[int, Field(ge=1, le=5000)] | Literal['max'] | None = None

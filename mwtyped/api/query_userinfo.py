@@ -27,6 +27,7 @@ class UserinfoParams(MetaParams):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     uiprop: Annotated[Sequence[Literal['acceptlang', 'blockinfo', 'centralids', 'changeablegroups', 'editcount', 'email', 'groupmemberships', 'groups', 'hasmsg', 'implicitgroups', 'latestcontrib', 'options', 'ratelimits', 'realname', 'registrationdate', 'rights', 'theoreticalratelimits', 'unreadcount', '*']], Field(max_length=500)] | None = None
     """Which pieces of information to include:

@@ -28,6 +28,7 @@ class UsersParams(ListParams[UntypedItem]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
 
     usprop: Annotated[Sequence[Literal['blockinfo', 'cancreate', 'centralids', 'editcount', 'emailable', 'gender', 'groupmemberships', 'groups', 'implicitgroups', 'registration', 'rights']], Field(max_length=500)] | None = None

@@ -32,6 +32,7 @@ class SetnotificationtimestampParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'continue_': 'continue'}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     entirewatchlist: bool | None = None

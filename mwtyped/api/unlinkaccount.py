@@ -28,6 +28,7 @@ class UnlinkaccountParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset()
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     request: str

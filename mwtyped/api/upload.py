@@ -37,6 +37,7 @@ class UploadParams(MainParams, ActionParams[UntypedResponse]):
     deprecated_params: ClassVar[frozenset[str]] = frozenset({'sessionkey', 'watch'})
     upload_params: ClassVar[frozenset[str]] = frozenset({'chunk', 'file'})
     wire_names: ClassVar[Mapping[str, str]] = {'async_': 'async'}
+    deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     response_type: ClassVar[Any] = UntypedResponse
 
     filename: str | None = None

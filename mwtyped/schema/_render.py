@@ -189,6 +189,9 @@ def render_class(module: ModuleSpec, response: str, item: str) -> list[str]:
     wire_names = ", ".join(
         f"{p.python_name!r}: {p.wire!r}" for p in params if p.python_name != p.wire
     )
+    deprecated_values = ", ".join(
+        f"{p.wire!r}: {_frozen(list(p.deprecated_values))}" for p in params if p.deprecated_values
+    )
     meta = [
         ("module_path", "str", repr(module.path)),
         ("module_name", "str", repr(module.name)),
@@ -204,6 +207,7 @@ def render_class(module: ModuleSpec, response: str, item: str) -> list[str]:
             _frozen([p.wire for p in params if p.type == "upload"]),
         ),
         ("wire_names", "Mapping[str, str]", "{" + wire_names + "}"),
+        ("deprecated_values", "Mapping[str, frozenset[str]]", "{" + deprecated_values + "}"),
     ]
     lines += [f"    {key}: ClassVar[{kind}] = {value}" for key, kind, value in meta]
     if module.group == "action":

@@ -166,6 +166,10 @@ class Driver:
         """Call the session method ``name`` (awaited for the async session)."""
         raise NotImplementedError
 
+    def iterate(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        """Everything the iterator method ``name`` yields (``async for`` for the async one)."""
+        raise NotImplementedError
+
     def continuation(self, method: str, params: Mapping[str, Any], **kw: Any) -> list[JSONObject]:
         """Every answer of the ``continuation(...)`` method."""
         raise NotImplementedError
@@ -201,6 +205,9 @@ class SyncDriver(Driver):
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         return getattr(self.session, name)(*args, **kwargs)
+
+    def iterate(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        return list(getattr(self.session, name)(*args, **kwargs))
 
     def close(self) -> None:
         self.session.close()
@@ -245,6 +252,12 @@ class AsyncDriver(Driver):
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         return self._run(getattr(self.session, name)(*args, **kwargs))
+
+    def iterate(self, name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        collected: list[Any] = self._run(
+            self._collect(getattr(self.session, name)(*args, **kwargs))
+        )
+        return collected
 
     def close(self) -> None:
         self._run(self.session.aclose())
