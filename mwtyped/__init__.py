@@ -12,7 +12,7 @@ Example::
         print(s.get(action="query", meta="siteinfo")["query"]["general"]["sitename"])
 """
 
-from mwtyped._api_warnings import APIWarning, UserAgentWarning
+from mwtyped._api_warnings import APIWarning, InsecureLoginWarning, UserAgentWarning
 from mwtyped._core import DEFAULT_API_PATH, DEFAULT_TIMEOUT
 from mwtyped._login import LoginOutcome
 from mwtyped._pages import amerge_pages, merge_pages
@@ -45,6 +45,7 @@ from mwtyped.errors import (
     TransportError,
     UploadSourceError,
     UploadWarningError,
+    WriteOutcomeUnknownError,
 )
 from mwtyped.session import Session
 
@@ -63,6 +64,7 @@ __all__ = [
     "EditConflictError",
     "ErrorDetail",
     "HTTPStatusError",
+    "InsecureLoginWarning",
     "LoginError",
     "LoginOutcome",
     "MWTypedError",
@@ -83,6 +85,7 @@ __all__ = [
     "UploadSourceError",
     "UploadWarningError",
     "UserAgentWarning",
+    "WriteOutcomeUnknownError",
     "__version__",
     "amerge_pages",
     "merge_pages",

@@ -25,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "APIWarning",
+    "InsecureLoginWarning",
     "UserAgentWarning",
     "emit_api_warnings",
     "parse_api_warnings",
@@ -66,6 +67,11 @@ class APIWarning(UserWarning):
 
     def __hash__(self) -> int:
         return hash((self.module, self.text, self.code))
+
+
+class InsecureLoginWarning(UserWarning):
+    """Credentials are about to travel over plain ``http://`` to a host that is not this
+    machine: anyone on the way can read them."""
 
 
 class UserAgentWarning(UserWarning):

@@ -51,6 +51,7 @@ class AsyncAccount:
 
         Example: ``await session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
         """
+        self._core.warn_if_login_is_readable()
         self._core.logged_out()
         if login_token is None:
             # A fresh wiki session; a token the caller fetched belongs to the current one.

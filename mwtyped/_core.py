@@ -13,6 +13,8 @@ Example::
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import math
 import re
 import sys
@@ -23,7 +25,12 @@ from urllib.parse import urlencode
 
 import httpx
 
-from mwtyped._api_warnings import UserAgentWarning, emit_api_warnings, warn_at_caller
+from mwtyped._api_warnings import (
+    InsecureLoginWarning,
+    UserAgentWarning,
+    emit_api_warnings,
+    warn_at_caller,
+)
 from mwtyped._encoding import FileSpec, encode_params
 from mwtyped._envelope import JSONObject, decode_body
 from mwtyped._modules import NO_ASSERT_ACTIONS, TOKEN_NEEDS, TokenNeed
@@ -32,10 +39,13 @@ from mwtyped._tokens import BearerAuth, TokenCache
 from mwtyped._version import __version__
 from mwtyped.errors import (
     ConnectError,
+    HTTPStatusError,
+    MWTypedError,
     ParamEncodeError,
     RequestTimeout,
     ResponseDecodeError,
     TransportError,
+    WriteOutcomeUnknownError,
 )
 
 __all__ = [
@@ -200,6 +210,24 @@ class SessionCore:
         """Logged in, or sending an OAuth 2 token: writes then carry ``assert``."""
         return self.username is not None or self.bearer is not None
 
+    def warn_if_login_is_readable(self) -> None:
+        """Warn loudly before credentials go over plain http:// to a non-loopback host."""
+        url = httpx.URL(self.host)
+        if url.scheme != "http":
+            return
+        host = url.host
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            message = (
+                f"logging in to {self.host} over plain http://: the password and the session "
+                "cookie can be read by anyone on the network; use https://"
+            )
+            logging.getLogger("mwtyped").warning(message)
+            warn_at_caller(InsecureLoginWarning(message))
+
     def logged_in(self, username: str) -> None:
         self.username = username
         self.tokens.clear()
@@ -317,6 +345,19 @@ class SessionCore:
                 body_prefix=b"",
             )
         return TransportError(message, method=call.method, url=self.url, request_sent=True)
+
+    def outcome_unknown(self, error: MWTypedError, call: Call) -> WriteOutcomeUnknownError | None:
+        """For a write whose final failure may hide a success, the error that says so."""
+        if call.read_only:
+            return None
+        if isinstance(error, TransportError):
+            maybe = error.request_sent
+        elif isinstance(error, HTTPStatusError):
+            # 429 and 503 are refusals; 500, 502, 504 may come after the wiki acted.
+            maybe = error.status_code >= 500 and error.status_code != 503
+        else:
+            maybe = isinstance(error, ResponseDecodeError)
+        return WriteOutcomeUnknownError(call.label, error) if maybe else None
 
     def upload_files(
         self, upload_file: bytes | None, params: Mapping[str, Any]

@@ -56,6 +56,7 @@ class SyncAccount:
         (answer it with :meth:`continue_login`).
         Example: ``session.login("Admin@mybot", os.environ["BOT_PASSWORD"])``.
         """
+        self._core.warn_if_login_is_readable()
         self._core.logged_out()
         if login_token is None:
             # A fresh wiki session; a token the caller fetched belongs to the current one.

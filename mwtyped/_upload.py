@@ -32,6 +32,7 @@ from mwtyped.errors import (
     TransportError,
     UploadSourceError,
     UploadWarningError,
+    WriteOutcomeUnknownError,
 )
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "UploadResult", "UploadSource", "upload_flow"]
@@ -154,7 +155,7 @@ def _chunks(reader: _Reader, filename: str, chunk_size: int, ignore_warnings: bo
         }
         try:
             document = yield Step("POST", params, {"chunk": (filename, chunk)})
-        except (TransportError, HTTPStatusError) as err:
+        except (TransportError, HTTPStatusError, WriteOutcomeUnknownError) as err:
             # The chunk may or may not have arrived: send it again; an offset mismatch
             # answer then says where the stash is.
             resends += 1

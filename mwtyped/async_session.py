@@ -31,7 +31,13 @@ from mwtyped._pages import amerge_pages
 from mwtyped._retrying import RetryController
 from mwtyped._typed import ActionParams, ListParams, WireRequest
 from mwtyped._typed_results import items_of, list_query, typed_request, validate
-from mwtyped.errors import BadTokenError, MWTypedError
+from mwtyped.errors import (
+    BadTokenError,
+    HTTPStatusError,
+    MWTypedError,
+    ResponseDecodeError,
+    TransportError,
+)
 from mwtyped.responses import Page, QueryResponse
 from mwtyped.session import Auth
 
@@ -118,13 +124,19 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
 
     async def _send(self, call: Call, auth: Auth) -> JSONObject:
         policy = self._core.retry
-        if policy.max_retries == 0:
-            return await self._send_once(call, auth)
-        controller = RetryController(
-            policy, read_only=call.read_only, label=call.label, clocks=self._clocks
-        )
-        result: JSONObject = await controller.async_retrying()(self._send_once, call, auth)
-        return result
+        try:
+            if policy.max_retries == 0:
+                return await self._send_once(call, auth)
+            controller = RetryController(
+                policy, read_only=call.read_only, label=call.label, clocks=self._clocks
+            )
+            result: JSONObject = await controller.async_retrying()(self._send_once, call, auth)
+            return result
+        except (TransportError, HTTPStatusError, ResponseDecodeError) as err:
+            unknown = self._core.outcome_unknown(err, call)
+            if unknown is None:
+                raise
+            raise unknown from err
 
     async def _call(
         self,

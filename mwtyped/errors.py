@@ -22,6 +22,7 @@ Catch :class:`MWTypedError` for "anything from mwtyped", or a precise class::
     ├── ResponseValidationError     a typed answer whose fields have unexpected types
     ├── UploadWarningError          the wiki stopped an upload with warnings (exists, ...)
     ├── UploadSourceError           the file to upload could not be read
+    ├── WriteOutcomeUnknownError    a write's answer was lost or garbled: it may have happened
     ├── TransportError              the request or its answer was lost on the way
     │   ├── ConnectError            never reached the server: safe to resend
     │   └── RequestTimeout          the server took longer than the timeout
@@ -66,6 +67,7 @@ __all__ = [
     "TransportError",
     "UploadSourceError",
     "UploadWarningError",
+    "WriteOutcomeUnknownError",
     "api_error_class",
 ]
 
@@ -418,6 +420,23 @@ class UploadWarningError(MWTypedError):
 
 class UploadSourceError(MWTypedError):
     """The file to upload could not be opened or read; nothing was published."""
+
+
+class WriteOutcomeUnknownError(MWTypedError):
+    """A write was sent but its answer was lost or unreadable: it may or may not have been
+    applied. mwtyped does not resend it (MediaWiki has no idempotency key); check the wiki
+    (e.g. the page's latest revision) before trying again. ``error`` is the failure seen
+    (also ``__cause__``); ``action`` the module.
+    """
+
+    def __init__(self, action: str, error: MWTypedError) -> None:
+        self.action = action
+        self.error = error
+        self.request_sent = True
+        super().__init__(
+            f"{action}: the answer was lost ({type(error).__name__}: {error}); the write may or "
+            "may not have happened: check the wiki before sending it again"
+        )
 
 
 class TransportError(MWTypedError):

@@ -37,7 +37,13 @@ from mwtyped._typed_results import (
     validate,
     validate_pages,
 )
-from mwtyped.errors import BadTokenError, MWTypedError
+from mwtyped.errors import (
+    BadTokenError,
+    HTTPStatusError,
+    MWTypedError,
+    ResponseDecodeError,
+    TransportError,
+)
 from mwtyped.responses import Page, QueryResponse
 
 __all__ = ["Auth", "Session"]
@@ -98,13 +104,19 @@ class Session(SessionBase[httpx.Client], SyncAccount):
 
     def _send(self, call: Call, auth: Auth) -> JSONObject:
         policy = self._core.retry
-        if policy.max_retries == 0:
-            return self._send_once(call, auth)
-        controller = RetryController(
-            policy, read_only=call.read_only, label=call.label, clocks=self._clocks
-        )
-        result: JSONObject = controller.sync_retrying()(self._send_once, call, auth)
-        return result
+        try:
+            if policy.max_retries == 0:
+                return self._send_once(call, auth)
+            controller = RetryController(
+                policy, read_only=call.read_only, label=call.label, clocks=self._clocks
+            )
+            result: JSONObject = controller.sync_retrying()(self._send_once, call, auth)
+            return result
+        except (TransportError, HTTPStatusError, ResponseDecodeError) as err:
+            unknown = self._core.outcome_unknown(err, call)
+            if unknown is None:
+                raise
+            raise unknown from err
 
     def _call(
         self,

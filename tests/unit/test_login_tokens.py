@@ -8,6 +8,7 @@ including the ones a core wiki cannot produce (UI, REDIRECT, RESTART), is exerci
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -318,3 +319,32 @@ def test_secrets_stay_out_of_logs(
     assert logged  # httpx and mwtyped did log
     for secret in (BOT_PASSWORD, "csrf-1", "login-token"):
         assert secret not in logged
+
+
+@pytest.mark.parametrize(
+    ("host", "warns"),
+    [
+        ("http://wiki.example.org", True),
+        ("http://10.1.2.3:8080", True),
+        ("https://wiki.example.org", False),
+        ("http://127.0.0.1:8391", False),
+        ("http://localhost:8080", False),
+        ("http://[::1]:8080", False),
+    ],
+)
+def test_login_over_plain_http_to_another_host_warns_loudly(host: str, warns: bool) -> None:
+    auth = AuthWiki()
+    wiki = FakeWiki()
+    wiki.route = lambda request: auth(request, wiki.requests[-1])
+    session = mwtyped.Session(
+        host, user_agent="t/1 (t@example.org)", transport=httpx.MockTransport(wiki)
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        session.login("Admin@bot", BOT_PASSWORD)
+    insecure = [w for w in caught if issubclass(w.category, mwtyped.InsecureLoginWarning)]
+    assert len(insecure) == (1 if warns else 0)
+    if warns:
+        assert insecure[0].filename == __file__
+        assert BOT_PASSWORD not in str(insecure[0].message)
+    session.close()
