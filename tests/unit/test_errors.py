@@ -52,7 +52,7 @@ def test_public_package_exceptions_are_mwtyped_errors_except_warnings() -> None:
         obj = getattr(mwtyped, name)
         if isinstance(obj, type) and issubclass(obj, BaseException):
             if issubclass(obj, Warning):
-                assert name in {"APIWarning", "UserAgentWarning"}
+                assert name in {"APIWarning", "InsecureLoginWarning", "UserAgentWarning"}
             else:
                 assert issubclass(obj, MWTypedError), name
 
