@@ -1,14 +1,15 @@
 """Drive :func:`mwtyped._retry.decide` with tenacity, for the sync and the async session.
 
-One :class:`RetryController` per request holds the decision tenacity's ``retry``, ``stop``
-and ``wait`` hooks share, and the request's own clock, so tests can run it on a fake clock
-without sleeping.
+A :class:`RetryController` is made for a request only once its first attempt failed: it
+judges each failure (wait, or give up with the last typed error) on the request's own
+clocks, so tests run it on a fake clock without sleeping, and tenacity drives the resends.
 
 Example::
 
-    retrying = RetryController(policy, read_only=True, label="GET query",
-                               clocks=SYSTEM_CLOCKS).sync_retrying()
-    document = retrying(send_once, call)
+    controller = RetryController(policy, read_only=True, label="GET query",
+                                 clocks=SYSTEM_CLOCKS, started=t0)
+    delay = controller.judge(first_error)          # None: raise first_error
+    document = controller.sync_retrying()(send_once, call)
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import tenacity
-
-from mwtyped._retry import RetryDecision, RetryPolicy, decide
+from mwtyped._retry import RetryPolicy, decide
 from mwtyped.errors import MWTypedError
+
+if TYPE_CHECKING:  # tenacity is imported on the first retry only: most requests never need it
+    from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 __all__ = ["SYSTEM_CLOCKS", "Clocks", "RetryController"]
 
@@ -52,41 +55,46 @@ SYSTEM_CLOCKS = Clocks(
 
 
 class RetryController:
-    """Decides, for one request, whether and when tenacity tries again."""
+    """Decides, for one request, whether and when to send again, and drives tenacity.
 
-    def __init__(self, policy: RetryPolicy, *, read_only: bool, label: str, clocks: Clocks):
+    The first attempt is made without it (most requests succeed; tenacity is imported and
+    set up only once one has failed). :meth:`judge` decides after every failure: the wait
+    before the next resend, or ``None`` to raise the error as it is.
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        read_only: bool,
+        label: str,
+        clocks: Clocks,
+        started: float,
+    ) -> None:
         self.policy = policy
         self.read_only = read_only
         self.label = label
         self.clocks = clocks
-        self.started = clocks.monotonic()
-        self.decision: RetryDecision | None = None
+        self.started = started
+        self.resends = 0
+        self.delay = 0.0
 
-    def _should_retry(self, state: tenacity.RetryCallState) -> bool:
-        outcome = state.outcome
-        error = outcome.exception() if outcome is not None and outcome.failed else None
-        if error is None:
-            return False
-        self.decision = decide(
+    def judge(self, error: BaseException) -> float | None:
+        """After a failure: seconds to wait before the next resend, or ``None`` (give up)."""
+        decision = decide(
             self.policy,
             error,
-            state.attempt_number,
+            self.resends + 1,
             read_only=self.read_only,
             now=self.clocks.wall,
             rng=self.clocks.rng,
         )
-        if self.decision is None and state.attempt_number > 1:
-            # tenacity raises it at once, without asking stop(): count the resends here.
-            elapsed = self.clocks.monotonic() - self.started
-            self._annotate_final(state, f"{type(error).__name__} is not retryable", elapsed)
-        return self.decision is not None
-
-    def _should_stop(self, state: tenacity.RetryCallState) -> bool:
-        decision = self.decision
-        if decision is None:
-            return True
         elapsed = self.clocks.monotonic() - self.started
-        if state.attempt_number > self.policy.max_retries:
+        if decision is None:
+            if self.resends:
+                self._give_up(error, f"{type(error).__name__} is not retryable", elapsed)
+            return None
+        if self.resends >= self.policy.max_retries:
             why = f"{self.policy.max_retries} resends made"
         elif decision.delay > self.policy.max_retry_after:
             why = f"the server asks to wait {decision.delay:.0f} s"
@@ -95,55 +103,57 @@ class RetryController:
                 f"waiting {decision.delay:.1f} s more would pass the {self.policy.budget} s budget"
             )
         else:
-            return False
-        self._annotate_final(state, why, elapsed)
-        return True
+            self.resends += 1
+            self.delay = decision.delay
+            logger.info(
+                "retrying %s after %s: resend %d of at most %d in %.1f s",
+                self.label,
+                decision.reason,
+                self.resends,
+                self.policy.max_retries,
+                decision.delay,
+            )
+            return decision.delay
+        self._give_up(error, why, elapsed)
+        return None
 
-    def _annotate_final(self, state: tenacity.RetryCallState, why: str, elapsed: float) -> None:
-        outcome = state.outcome
-        error = outcome.exception() if outcome is not None else None
+    def _give_up(self, error: BaseException, why: str, elapsed: float) -> None:
         if isinstance(error, MWTypedError):
-            error.retries = state.attempt_number - 1
-        if isinstance(error, MWTypedError) and error.retries > 0:
-            note = f"mwtyped gave up retrying {self.label} after {elapsed:.1f} s: {why}"
-            if hasattr(error, "add_note"):  # Python >= 3.11
-                error.add_note(note)
+            error.retries = self.resends
+            if self.resends and hasattr(error, "add_note"):  # Python >= 3.11
+                error.add_note(
+                    f"mwtyped gave up retrying {self.label} after {elapsed:.1f} s: {why}"
+                )
         logger.warning("giving up on %s: %s", self.label, why)
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        return self.decision.delay if self.decision is not None else 0.0
+    def _should_retry(self, state: RetryCallState) -> bool:
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None and outcome.failed else None
+        return error is not None and self.judge(error) is not None
 
-    def _log_retry(self, state: tenacity.RetryCallState) -> None:
-        decision = self.decision
-        if decision is None:
-            return
-        logger.info(
-            "retrying %s after %s: resend %d of at most %d in %.1f s",
-            self.label,
-            decision.reason,
-            state.attempt_number,
-            self.policy.max_retries,
-            decision.delay,
-        )
+    def _wait(self, state: RetryCallState) -> float:
+        return self.delay
 
-    def sync_retrying(self) -> tenacity.Retrying:
-        """A tenacity ``Retrying`` for a blocking send."""
+    def sync_retrying(self) -> Retrying:
+        """A tenacity ``Retrying`` for the resends after the first (whose wait is done)."""
+        import tenacity
+
         return tenacity.Retrying(
             retry=self._should_retry,
-            stop=self._should_stop,
+            stop=tenacity.stop_never,
             wait=self._wait,
-            before_sleep=self._log_retry,
             sleep=self.clocks.sleep,
             reraise=True,
         )
 
-    def async_retrying(self) -> tenacity.AsyncRetrying:
+    def async_retrying(self) -> AsyncRetrying:
         """A tenacity ``AsyncRetrying`` for an awaited send."""
+        import tenacity
+
         return tenacity.AsyncRetrying(
             retry=self._should_retry,
-            stop=self._should_stop,
+            stop=tenacity.stop_never,
             wait=self._wait,
-            before_sleep=self._log_retry,
             sleep=self.clocks.async_sleep,
             reraise=True,
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Coroutine, Generator, Mapping
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
@@ -29,8 +29,6 @@ from mwtyped._flows import Flow
 from mwtyped._modules import TokenNeed
 from mwtyped._pages import amerge_pages
 from mwtyped._retrying import RetryController
-from mwtyped._typed import ActionParams, ListParams, WireRequest
-from mwtyped._typed_results import items_of, list_query, typed_request, validate
 from mwtyped.errors import (
     BadTokenError,
     HTTPStatusError,
@@ -38,8 +36,13 @@ from mwtyped.errors import (
     ResponseDecodeError,
     TransportError,
 )
-from mwtyped.responses import Page, QueryResponse
 from mwtyped.session import Auth
+
+if TYPE_CHECKING:
+    # The typed layer (pydantic models) loads on first typed use: a plain `import mwtyped`
+    # stays as cheap as httpx (docs/performance.md).
+    from mwtyped._typed import ActionParams, ListParams, WireRequest
+    from mwtyped.responses import Page, QueryResponse
 
 __all__ = ["AsyncContinuation", "AsyncSession"]
 
@@ -123,13 +126,25 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         return self._core.decode(response, call)
 
     async def _send(self, call: Call, auth: Auth) -> JSONObject:
-        policy = self._core.retry
+        """Send with the retry policy; a write whose answer was lost is never resent."""
+        started = self._clocks.monotonic()
         try:
-            if policy.max_retries == 0:
+            try:
                 return await self._send_once(call, auth)
-            controller = RetryController(
-                policy, read_only=call.read_only, label=call.label, clocks=self._clocks
-            )
+            except MWTypedError as error:
+                if self._core.retry.max_retries == 0:
+                    raise
+                controller = RetryController(
+                    self._core.retry,
+                    read_only=call.read_only,
+                    label=call.label,
+                    clocks=self._clocks,
+                    started=started,
+                )
+                delay = controller.judge(error)
+                if delay is None:
+                    raise
+            await self._clocks.async_sleep(delay)
             result: JSONObject = await controller.async_retrying()(self._send_once, call, auth)
             return result
         except (TransportError, HTTPStatusError, ResponseDecodeError) as err:
@@ -238,7 +253,9 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         A typed parameter object gives that module's response model:
         ``await session.request(EditParams(title="A", text="x"))``.
         """
-        if isinstance(method, ActionParams):
+        if not isinstance(method, str):
+            from mwtyped._typed_results import typed_request
+
             wire = typed_request(method, params, files)
             model = type(method).response_type
             if continuation:
@@ -256,6 +273,8 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
     async def _typed_one(
         self, model: Any, wire: WireRequest, params: Mapping[str, Any], auth: Auth
     ) -> Any:
+        from mwtyped._typed_results import validate
+
         document = await self._call(wire.method, params, wire.files, auth, wire.token)
         return validate(model, document)
 
@@ -268,6 +287,8 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         auth: Auth = None,
     ) -> AsyncContinuation[Item]:
         """Every item of a ``list=`` module across all batches; see :meth:`Session.items`."""
+        from mwtyped._typed_results import list_query
+
         documents = self.continuation("GET", list_query(module, query), auth=auth)
         return AsyncContinuation(_limited(_items(module, documents), limit))
 
@@ -275,10 +296,12 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         self, query: ActionParams[QueryResponse], *, limit: int | None = None, auth: Auth = None
     ) -> AsyncContinuation[Page]:
         """Every page of a query once, props merged; see :meth:`Session.pages`."""
+        from mwtyped._typed_results import merged_page_model, typed_request
+
         wire = typed_request(query, None, None)
         documents = self.continuation(wire.method, wire.params, auth=auth)
         merged = amerge_pages(documents, generator=wire.params.get("generator"))
-        return AsyncContinuation(_limited(_validated(Page, merged), limit))
+        return AsyncContinuation(_limited(_validated(merged_page_model(), merged), limit))
 
     def continuation(
         self,
@@ -375,11 +398,15 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
 
 
 async def _validated(model: Any, documents: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    from mwtyped._typed_results import validate
+
     async for document in documents:
         yield validate(model, document)
 
 
 async def _items(module: ListParams[Any], documents: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    from mwtyped._typed_results import items_of
+
     async for document in documents:
         for item in items_of(module, document):
             yield item

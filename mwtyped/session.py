@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
@@ -28,15 +28,6 @@ from mwtyped._modules import TokenNeed
 from mwtyped._pages import merge_pages
 from mwtyped._retrying import RetryController
 from mwtyped._sync_account import SyncAccount
-from mwtyped._typed import ActionParams, ListParams
-from mwtyped._typed_results import (
-    items_of,
-    limited,
-    list_query,
-    typed_request,
-    validate,
-    validate_pages,
-)
 from mwtyped.errors import (
     BadTokenError,
     HTTPStatusError,
@@ -44,7 +35,12 @@ from mwtyped.errors import (
     ResponseDecodeError,
     TransportError,
 )
-from mwtyped.responses import Page, QueryResponse
+
+if TYPE_CHECKING:
+    # The typed layer (pydantic models) loads on first typed use: a plain `import mwtyped`
+    # stays as cheap as httpx (docs/performance.md).
+    from mwtyped._typed import ActionParams, ListParams
+    from mwtyped.responses import Page, QueryResponse
 
 __all__ = ["Auth", "Session"]
 
@@ -103,13 +99,25 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         return self._core.decode(response, call)
 
     def _send(self, call: Call, auth: Auth) -> JSONObject:
-        policy = self._core.retry
+        """Send with the retry policy; a write whose answer was lost is never resent."""
+        started = self._clocks.monotonic()
         try:
-            if policy.max_retries == 0:
+            try:
                 return self._send_once(call, auth)
-            controller = RetryController(
-                policy, read_only=call.read_only, label=call.label, clocks=self._clocks
-            )
+            except MWTypedError as error:
+                if self._core.retry.max_retries == 0:
+                    raise
+                controller = RetryController(
+                    self._core.retry,
+                    read_only=call.read_only,
+                    label=call.label,
+                    clocks=self._clocks,
+                    started=started,
+                )
+                delay = controller.judge(error)
+                if delay is None:
+                    raise
+            self._clocks.sleep(delay)
             result: JSONObject = controller.sync_retrying()(self._send_once, call, auth)
             return result
         except (TransportError, HTTPStatusError, ResponseDecodeError) as err:
@@ -233,7 +241,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         Given a typed parameter object instead of a method, the answer is validated into
         that module's response model: ``session.request(EditParams(title="A", text="x"))``.
         """
-        if isinstance(method, ActionParams):
+        if not isinstance(method, str):
             return self._typed(method, params, query_continue, files, auth, continuation)
         if continuation:
             return self.continuation(method, params, query_continue, auth, files)
@@ -279,6 +287,8 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth,
         continuation: bool,
     ) -> Any:
+        from mwtyped._typed_results import typed_request, validate
+
         wire = typed_request(typed, params, files)
         model = type(typed).response_type
         if continuation:
@@ -305,6 +315,8 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         ``action=query`` itself (e.g. ``{"maxlag": 5}``).
         Example: ``for page in session.items(AllpagesParams(aplimit=500), limit=2000): ...``.
         """
+        from mwtyped._typed_results import items_of, limited, list_query
+
         params = list_query(module, query)
         documents = self.continuation("GET", params, auth=auth)
         batches = (item for document in documents for item in items_of(module, document))
@@ -318,6 +330,8 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         Example: ``session.pages(QueryParams(generator=AllpagesParams(aplimit=50),
         prop=[CategoriesParams(cllimit="max")]), limit=100)``.
         """
+        from mwtyped._typed_results import limited, typed_request, validate_pages
+
         wire = typed_request(query, None, None)
         documents = self.continuation(wire.method, wire.params, auth=auth)
         merged = merge_pages(documents, generator=wire.params.get("generator"))
