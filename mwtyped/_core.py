@@ -99,6 +99,7 @@ class Call:
     headers: Mapping[str, str]
     read_only: bool
     label: str
+    model: Any = None  # the response model of a typed call: validated straight from bytes
 
 
 def _default_user_agent() -> str:
@@ -275,6 +276,7 @@ class SessionCore:
         files: Mapping[str, FileSpec] | None = None,
         *,
         headers: Mapping[str, str] | None = None,
+        model: Any = None,
     ) -> Call:
         """Encode one request. Raises before anything is sent if a value cannot be encoded."""
         verb = method.upper() if isinstance(method, str) else method
@@ -296,13 +298,15 @@ class SessionCore:
             if files:
                 raise ValueError("files can only be sent with POST")
             url = f"{self.url}?{query}"
-            return Call(verb, url, None, None, None, sent_headers, read_only, label)
+            return Call(verb, url, None, None, None, sent_headers, read_only, label, model)
         if files:
             # multipart: httpx writes the fields in order (token last), then the files.
-            return Call(verb, self.url, None, dict(pairs), files, sent_headers, read_only, label)
+            return Call(
+                verb, self.url, None, dict(pairs), files, sent_headers, read_only, label, model
+            )
         sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
         body = query.encode("ascii")
-        return Call(verb, self.url, body, None, None, sent_headers, read_only, label)
+        return Call(verb, self.url, body, None, None, sent_headers, read_only, label, model)
 
     def decode(self, response: httpx.Response, call: Call) -> JSONObject:
         """The answer's document; warnings emitted; errors raised as typed exceptions."""
@@ -316,12 +320,20 @@ class SessionCore:
                 body_prefix=b"",
                 headers=response.headers,
             ) from err
-        document, found = decode_body(
-            response.status_code, response.headers, content, method=call.method, url=self.url
-        )
+        if call.model is not None:
+            from mwtyped._typed_results import decode_typed_body
+
+            document, found = decode_typed_body(
+                call.model, response.status_code, response.headers, content, call.method, self.url
+            )
+        else:
+            document, found = decode_body(
+                response.status_code, response.headers, content, method=call.method, url=self.url
+            )
         if found:
             emit_api_warnings(found, call.label)
-        return document
+        result: JSONObject = document
+        return result
 
     def transport_error(self, err: httpx.HTTPError, call: Call) -> Exception:
         """The mwtyped exception for an httpx failure (raise it ``from err``)."""

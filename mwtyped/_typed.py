@@ -141,7 +141,16 @@ class ListModule(QueryModuleParams):
 
 
 class ListParams(ListModule, Generic[Item]):
-    """A ``list=`` module, whose answer is a list of ``Item`` under ``query[module_name]``."""
+    """A ``list=`` module, whose answer is a list of ``Item`` under ``query[module_name]``
+    (``items_path`` says where, for the few modules that answer elsewhere)."""
+
+    items_path: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if not cls.__dict__.get("items_path") and cls.module_name:
+            cls.items_path = ("query", cls.module_name)
 
 
 class MetaParams(QueryModuleParams):

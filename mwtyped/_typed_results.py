@@ -7,7 +7,7 @@ fields; a field whose *type* changed raises :class:`~mwtyped.ResponseValidationE
 Example::
 
     validate(EditParams.response_type, document)      # -> EditResponse
-    list(items_of(AllpagesParams, document))          # -> [AllpagesItem, ...]
+    listed_items(AllpagesParams(), document)          # -> [AllpagesItem, ...] (validated)
 """
 
 from __future__ import annotations
@@ -17,12 +17,24 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
-from mwtyped._envelope import JSONObject
+from mwtyped._api_warnings import APIWarning, parse_api_warnings
+from mwtyped._envelope import decode_body, error_from_document
 from mwtyped._typed import ActionParams, ListParams, QueryModuleParams, WireRequest
 from mwtyped.errors import ResponseValidationError
+from mwtyped.responses._common import ALLOW_EXTRA
 
-__all__ = ["adapter_for", "items_of", "validate"]
+__all__ = [
+    "adapter_for",
+    "decode_typed_body",
+    "limited",
+    "list_answer_model",
+    "list_query",
+    "listed_items",
+    "typed_request",
+    "validate",
+]
 
 
 @lru_cache(maxsize=512)
@@ -64,21 +76,59 @@ def list_query(module: ListParams[Any], query: Mapping[str, Any] | None) -> dict
     }
 
 
+def decode_typed_body(
+    model: Any,
+    status_code: int,
+    headers: Mapping[str, str],
+    content: bytes,
+    method: str,
+    url: str,
+) -> tuple[Any, list[APIWarning]]:
+    """Decode an answer straight into ``model`` (pydantic parses the bytes: no ``json.loads``
+    first). Anything unusual (an error document, a body that is not JSON, a field of the
+    wrong type) takes the untyped path, so it gets the same typed errors."""
+    if 200 <= status_code < 300:
+        try:
+            document = adapter_for(model).validate_json(content)
+        except ValidationError:
+            pass
+        else:
+            if isinstance(document, dict):
+                error = error_from_document(document, status_code, headers)
+                if error is not None:
+                    raise error
+                raw = document.get("warnings")
+                return document, parse_api_warnings(raw) if raw is not None else []
+    document, found = decode_body(status_code, headers, content, method=method, url=url)
+    return validate(model, document), found
+
+
+@lru_cache(maxsize=256)
+def list_answer_model(module: type[ListParams[Any]]) -> Any:
+    """A model of ``action=query`` answers of one ``list=`` module, so each batch is
+    validated from its bytes: ``{"query": {<name>: [Item, ...]}, ...}`` (or wherever the
+    module's ``items_path`` says its items are)."""
+    item = item_type(module)
+    node: Any = list.__class_getitem__(item if item is not None else dict[str, Any])
+    make_typeddict: Any = TypedDict  # built at run time: one per list module in use
+    for depth, key in enumerate(reversed(module.items_path)):
+        node = make_typeddict(f"{module.__name__}Answer{depth}", {key: node}, total=False)
+        node.__pydantic_config__ = ALLOW_EXTRA
+    return node
+
+
+def listed_items(module: ListParams[Any], document: Mapping[str, Any]) -> list[Any]:
+    """The (already validated) items a ``list=`` module contributed to one answer."""
+    node: Any = document
+    for key in module.items_path:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    if isinstance(node, Mapping):  # formatversion 1 keys some lists by id
+        return list(node.values())
+    return list(node) if isinstance(node, list) else []
+
+
 def item_type(module: type[QueryModuleParams]) -> Any:
     return getattr(module, "item_type", None)
-
-
-def items_of(module: ListParams[Any], document: Mapping[str, Any]) -> list[Any]:
-    """The items a ``list=`` module contributed to one answer, validated."""
-    query = document.get("query")
-    raw = query.get(module.module_name, []) if isinstance(query, Mapping) else []
-    if isinstance(raw, Mapping):  # formatversion 1 keys some lists by id
-        raw = list(raw.values())
-    model = item_type(type(module))
-    if model is None:
-        return list(raw)
-    listed: list[Any] = validate(list[model], raw, what=f"{module.module_path} items")  # type: ignore[valid-type]
-    return listed
 
 
 def limited(items: Iterable[Any], limit: int | None) -> Iterator[Any]:
@@ -91,15 +141,3 @@ def limited(items: Iterable[Any], limit: int | None) -> Iterator[Any]:
         yield item
         if limit is not None and count >= limit:
             return
-
-
-def merged_page_model() -> Any:
-    from mwtyped.responses import Page
-
-    return Page
-
-
-def validate_pages(pages: Iterable[JSONObject]) -> Iterator[Any]:
-    model = merged_page_model()
-    for page in pages:
-        yield validate(model, page, what="page")

@@ -160,22 +160,24 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         files: Mapping[str, FileSpec] | None,
         auth: Auth,
         declared: TokenNeed | None = None,
+        model: Any = None,
     ) -> JSONObject:
-        """Send with the token a write needs (refreshed once on ``badtoken``) and its assert."""
+        """Send with the token a write needs (refreshed once on ``badtoken``) and its assert;
+        ``model`` is a typed call's response model, validated from the answer's bytes."""
         params = self._core.guard_write(method, params, declared)
         need = self._core.token_need(method, params, declared)
         if need is None:
-            return await self._send(self._core.prepare(method, params, files), auth)
+            return await self._send(self._core.prepare(method, params, files, model=model), auth)
         token = await self.token(need.type)
         try:
             return await self._send(
-                self._core.prepare(method, {**params, need.param: token}, files), auth
+                self._core.prepare(method, {**params, need.param: token}, files, model=model), auth
             )
         except BadTokenError:
             self._core.tokens.drop(need.type, stale=token)
             token = await self.token(need.type)
             return await self._send(
-                self._core.prepare(method, {**params, need.param: token}, files), auth
+                self._core.prepare(method, {**params, need.param: token}, files, model=model), auth
             )
 
     async def _run(self, flow: Flow[T]) -> T:
@@ -259,10 +261,10 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
             wire = typed_request(method, params, files)
             model = type(method).response_type
             if continuation:
-                stream = self.continuation(
-                    wire.method, wire.params, query_continue, auth, wire.files
+                stream = self._continued(
+                    wire.method, wire.params, query_continue, auth, wire.files, model
                 )
-                return AsyncContinuation(_validated(model, stream))
+                return AsyncContinuation(stream)
             merged = {**wire.params, **(query_continue or {})}
             return self._typed_one(model, wire, merged, auth)
         if continuation:
@@ -273,10 +275,7 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
     async def _typed_one(
         self, model: Any, wire: WireRequest, params: Mapping[str, Any], auth: Auth
     ) -> Any:
-        from mwtyped._typed_results import validate
-
-        document = await self._call(wire.method, params, wire.files, auth, wire.token)
-        return validate(model, document)
+        return await self._call(wire.method, params, wire.files, auth, wire.token, model)
 
     def items(
         self,
@@ -287,21 +286,23 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         auth: Auth = None,
     ) -> AsyncContinuation[Item]:
         """Every item of a ``list=`` module across all batches; see :meth:`Session.items`."""
-        from mwtyped._typed_results import list_query
+        from mwtyped._typed_results import list_answer_model, list_query
 
-        documents = self.continuation("GET", list_query(module, query), auth=auth)
+        model = list_answer_model(type(module))
+        documents = self._continued("GET", list_query(module, query), None, auth, None, model)
         return AsyncContinuation(_limited(_items(module, documents), limit))
 
     def pages(
         self, query: ActionParams[QueryResponse], *, limit: int | None = None, auth: Auth = None
     ) -> AsyncContinuation[Page]:
         """Every page of a query once, props merged; see :meth:`Session.pages`."""
-        from mwtyped._typed_results import merged_page_model, typed_request
+        from mwtyped._typed_results import typed_request
 
         wire = typed_request(query, None, None)
-        documents = self.continuation(wire.method, wire.params, auth=auth)
+        model = type(query).response_type  # each answer validated: merged pages stay valid
+        documents = self._continued(wire.method, wire.params, None, auth, None, model)
         merged = amerge_pages(documents, generator=wire.params.get("generator"))
-        return AsyncContinuation(_limited(_validated(merged_page_model(), merged), limit))
+        return AsyncContinuation(_limited(merged, limit))
 
     def continuation(
         self,
@@ -312,10 +313,21 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         files: Mapping[str, FileSpec] | None = None,
     ) -> AsyncContinuation[JSONObject]:
         """Follow a query's continuation; ``async for`` yields each answer as it arrives."""
+        return AsyncContinuation(self._continued(method, params, query_continue, auth, files))
+
+    def _continued(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None,
+        query_continue: Mapping[str, Any] | None,
+        auth: Auth,
+        files: Mapping[str, FileSpec] | None,
+        model: Any = None,
+    ) -> AsyncIterator[Any]:
         state = ContinuationState(params or {}, query_continue)
         assert state.params is not None
         self._core.prepare(method, state.params, files)  # a bad value fails now, not mid-loop
-        return AsyncContinuation(self._follow(state, method, auth, files))
+        return self._follow(state, method, auth, files, model)
 
     async def _follow(
         self,
@@ -323,10 +335,11 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         method: str,
         auth: Auth,
         files: Mapping[str, FileSpec] | None,
-    ) -> AsyncIterator[JSONObject]:
+        model: Any,
+    ) -> AsyncIterator[Any]:
         params = state.params
         while params is not None:
-            document = await self._call(method, params, files, auth)
+            document = await self._call(method, params, files, auth, model=model)
             yield document
             params = state.advance(document)
 
@@ -397,18 +410,11 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         return self.request("POST", params, query_continue, files, auth)
 
 
-async def _validated(model: Any, documents: AsyncIterator[Any]) -> AsyncIterator[Any]:
-    from mwtyped._typed_results import validate
-
-    async for document in documents:
-        yield validate(model, document)
-
-
 async def _items(module: ListParams[Any], documents: AsyncIterator[Any]) -> AsyncIterator[Any]:
-    from mwtyped._typed_results import items_of
+    from mwtyped._typed_results import listed_items
 
     async for document in documents:
-        for item in items_of(module, document):
+        for item in listed_items(module, document):
             yield item
 
 

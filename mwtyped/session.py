@@ -133,22 +133,24 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         files: Mapping[str, FileSpec] | None,
         auth: Auth,
         declared: TokenNeed | None = None,
+        model: Any = None,
     ) -> JSONObject:
-        """Send with the token a write needs (refreshed once on ``badtoken``) and its assert."""
+        """Send with the token a write needs (refreshed once on ``badtoken``) and its assert;
+        ``model`` is a typed call's response model, validated from the answer's bytes."""
         params = self._core.guard_write(method, params, declared)
         need = self._core.token_need(method, params, declared)
         if need is None:
-            return self._send(self._core.prepare(method, params, files), auth)
+            return self._send(self._core.prepare(method, params, files, model=model), auth)
         token = self.token(need.type)
         try:
             return self._send(
-                self._core.prepare(method, {**params, need.param: token}, files), auth
+                self._core.prepare(method, {**params, need.param: token}, files, model=model), auth
             )
         except BadTokenError:
             self._core.tokens.drop(need.type, stale=token)
             token = self.token(need.type)
             return self._send(
-                self._core.prepare(method, {**params, need.param: token}, files), auth
+                self._core.prepare(method, {**params, need.param: token}, files, model=model), auth
             )
 
     def _run(self, flow: Flow[T]) -> T:
@@ -260,10 +262,21 @@ class Session(SessionBase[httpx.Client], SyncAccount):
 
         Memory stays constant: nothing is kept between answers but the continue position.
         """
+        return self._continued(method, params, query_continue, auth, files)
+
+    def _continued(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None,
+        query_continue: Mapping[str, Any] | None,
+        auth: Auth,
+        files: Mapping[str, FileSpec] | None,
+        model: Any = None,
+    ) -> Iterator[Any]:
         state = ContinuationState(params or {}, query_continue)
         assert state.params is not None
         self._core.prepare(method, state.params, files)  # a bad value fails now, not on next()
-        return self._follow(state, method, auth, files)
+        return self._follow(state, method, auth, files, model)
 
     def _follow(
         self,
@@ -271,10 +284,11 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         method: str,
         auth: Auth,
         files: Mapping[str, FileSpec] | None,
-    ) -> Iterator[JSONObject]:
+        model: Any,
+    ) -> Iterator[Any]:
         params = state.params
         while params is not None:
-            document = self._call(method, params, files, auth)
+            document = self._call(method, params, files, auth, model=model)
             yield document
             params = state.advance(document)
 
@@ -297,8 +311,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
             )
             return (validate(model, document) for document in documents)
         merged = {**wire.params, **(query_continue or {})}
-        document = self._call(wire.method, merged, wire.files, auth, wire.token)
-        return validate(model, document)
+        return self._call(wire.method, merged, wire.files, auth, wire.token, model)
 
     def items(
         self,
@@ -315,11 +328,12 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         ``action=query`` itself (e.g. ``{"maxlag": 5}``).
         Example: ``for page in session.items(AllpagesParams(aplimit=500), limit=2000): ...``.
         """
-        from mwtyped._typed_results import items_of, limited, list_query
+        from mwtyped._typed_results import limited, list_answer_model, list_query, listed_items
 
         params = list_query(module, query)
-        documents = self.continuation("GET", params, auth=auth)
-        batches = (item for document in documents for item in items_of(module, document))
+        model = list_answer_model(type(module))
+        documents = self._continued("GET", params, None, auth, None, model)
+        batches = (item for document in documents for item in listed_items(module, document))
         return limited(batches, limit)
 
     def pages(
@@ -330,12 +344,12 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         Example: ``session.pages(QueryParams(generator=AllpagesParams(aplimit=50),
         prop=[CategoriesParams(cllimit="max")]), limit=100)``.
         """
-        from mwtyped._typed_results import limited, typed_request, validate_pages
+        from mwtyped._typed_results import limited, typed_request
 
         wire = typed_request(query, None, None)
-        documents = self.continuation(wire.method, wire.params, auth=auth)
-        merged = merge_pages(documents, generator=wire.params.get("generator"))
-        return limited(validate_pages(merged), limit)
+        model = type(query).response_type  # each answer validated: merged pages stay valid
+        documents = self._continued(wire.method, wire.params, None, auth, None, model)
+        return limited(merge_pages(documents, generator=wire.params.get("generator")), limit)
 
     @overload
     def get(

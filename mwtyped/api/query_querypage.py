@@ -30,6 +30,7 @@ class QuerypageParams(ListParams[UntypedItem], GeneratorParams):
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
+    items_path: ClassVar[tuple[str, ...]] = ('query', 'querypage', 'results')
 
     qppage: Literal['Ancientpages', 'BrokenRedirects', 'Deadendpages', 'DoubleRedirects', 'Fewestrevisions', 'ListDuplicatedFiles', 'Listredirects', 'Lonelypages', 'Longpages', 'MediaStatistics', 'Mostcategories', 'Mostimages', 'Mostinterwikis', 'Mostlinked', 'Mostlinkedcategories', 'Mostlinkedtemplates', 'Mostrevisions', 'Shortpages', 'Uncategorizedcategories', 'Uncategorizedimages', 'Uncategorizedpages', 'Uncategorizedtemplates', 'Unusedcategories', 'Unusedimages', 'Unusedtemplates', 'Unwatchedpages', 'Wantedcategories', 'Wantedfiles', 'Wantedpages', 'Wantedtemplates', 'Withoutinterwiki']
     """The name of the special page. Note, this is case-sensitive."""

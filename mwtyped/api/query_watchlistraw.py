@@ -30,6 +30,7 @@ class WatchlistrawParams(ListParams[UntypedItem], GeneratorParams):
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
     item_type: ClassVar[Any] = UntypedItem
+    items_path: ClassVar[tuple[str, ...]] = ('watchlistraw',)
 
     wrcontinue: str | None = None
     """When more results are available, use this to continue. More detailed information on how to continue queries can be found on mediawiki.org."""

@@ -214,6 +214,8 @@ def render_class(module: ModuleSpec, response: str, item: str) -> list[str]:
         lines.append(f"    response_type: ClassVar[Any] = {response}")
     if module.group == "list":
         lines.append(f"    item_type: ClassVar[Any] = {item}")
+        if module.items_path:
+            lines.append(f"    items_path: ClassVar[tuple[str, ...]] = {module.items_path!r}")
     for param in params:
         lines.append("")
         lines.append(_field_line(param))

@@ -76,6 +76,7 @@ class ModuleSpec:
     dynamic: bool
     source: str
     params: tuple[ParamSpec, ...]
+    items_path: tuple[str, ...] = ()
 
     @property
     def token_type(self) -> str | None:
@@ -174,6 +175,7 @@ def load_snapshot(path: Path, overrides_path: Path | None = None) -> Snapshot:
                 dynamic=bool(raw.get("dynamicparameters") or raw.get("templatedparameters")),
                 source=str(raw.get("source", "")),
                 params=tuple(params),
+                items_path=tuple(str(k) for k in raw.get("items_path", ())),
             )
         )
     return Snapshot(tuple(modules), path.name, hashlib.sha256(data).hexdigest())

@@ -64,10 +64,13 @@ def test_every_non_format_module_has_a_class() -> None:
 def test_overrides_are_applied_and_each_has_a_reason() -> None:
     overrides = json.loads(OVERRIDES.read_text())
     for module in overrides["modules"].values():
-        for fix in module["params"].values():
+        for fix in module.get("params", {}).values():
             assert fix.get("reason"), fix
-    login = load_snapshot(SNAPSHOT, OVERRIDES).module("login")
-    assert login.token_type == "login"
+        if set(module) - {"params"}:
+            assert module.get("reason"), module
+    snapshot = load_snapshot(SNAPSHOT, OVERRIDES)
+    assert snapshot.module("login").token_type == "login"
+    assert snapshot.module("query+watchlistraw").items_path == ("watchlistraw",)
 
 
 @pytest.mark.parametrize(
