@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AllcategoriesItem
 
 
-class AllcategoriesParams(ListParams[UntypedItem], GeneratorParams):
+class AllcategoriesParams(ListParams[AllcategoriesItem], GeneratorParams):
     """Enumerate all categories.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allcategories
@@ -29,7 +29,7 @@ class AllcategoriesParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AllcategoriesItem
 
     acfrom: str | None = None
     """The category to start enumerating from."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AlldeletedrevisionsItem
 
 
-class AlldeletedrevisionsParams(ListParams[UntypedItem], GeneratorParams):
+class AlldeletedrevisionsParams(ListParams[AlldeletedrevisionsItem], GeneratorParams):
     """List all deleted revisions by a user or in a namespace.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alldeletedrevisions
@@ -29,7 +29,7 @@ class AlldeletedrevisionsParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'adrprop': frozenset({'parsetree'})}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AlldeletedrevisionsItem
 
     adrprop: Annotated[Sequence[Literal['comment', 'content', 'contentmodel', 'flags', 'ids', 'parsedcomment', 'roles', 'sha1', 'size', 'slotsha1', 'slotsize', 'tags', 'timestamp', 'user', 'userid', 'parsetree']], Field(max_length=500)] | None = None
     """Which properties to get for each revision:

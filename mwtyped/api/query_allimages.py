@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AllimagesItem
 
 
-class AllimagesParams(ListParams[UntypedItem], GeneratorParams):
+class AllimagesParams(ListParams[AllimagesItem], GeneratorParams):
     """Enumerate all images sequentially.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allimages
@@ -29,7 +29,7 @@ class AllimagesParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AllimagesItem
 
     aisort: Literal['name', 'timestamp'] | None = None
     """Property to sort by.

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AllpagesItem
 
 
-class AllpagesParams(ListParams[UntypedItem], GeneratorParams):
+class AllpagesParams(ListParams[AllpagesItem], GeneratorParams):
     """Enumerate all pages sequentially in a given namespace.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allpages
@@ -29,7 +29,7 @@ class AllpagesParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AllpagesItem
 
     apfrom: str | None = None
     """The page title to start enumerating from."""

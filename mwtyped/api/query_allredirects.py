@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AllredirectsItem
 
 
-class AllredirectsParams(ListParams[UntypedItem], GeneratorParams):
+class AllredirectsParams(ListParams[AllredirectsItem], GeneratorParams):
     """List all redirects to a namespace.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allredirects
@@ -29,7 +29,7 @@ class AllredirectsParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AllredirectsItem
 
     arcontinue: str | None = None
     """When more results are available, use this to continue. More detailed information on how to continue queries can be found on mediawiki.org."""

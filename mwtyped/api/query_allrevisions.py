@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AllrevisionsItem
 
 
-class AllrevisionsParams(ListParams[UntypedItem], GeneratorParams):
+class AllrevisionsParams(ListParams[AllrevisionsItem], GeneratorParams):
     """List all revisions.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allrevisions
@@ -29,7 +29,7 @@ class AllrevisionsParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'arvprop': frozenset({'parsetree'})}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AllrevisionsItem
 
     arvprop: Annotated[Sequence[Literal['comment', 'content', 'contentmodel', 'flags', 'ids', 'parsedcomment', 'roles', 'sha1', 'size', 'slotsha1', 'slotsize', 'tags', 'timestamp', 'user', 'userid', 'parsetree']], Field(max_length=500)] | None = None
     """Which properties to get for each revision:

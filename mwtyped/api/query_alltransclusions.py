@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AlltransclusionsItem
 
 
-class AlltransclusionsParams(ListParams[UntypedItem], GeneratorParams):
+class AlltransclusionsParams(ListParams[AlltransclusionsItem], GeneratorParams):
     """List all transclusions (pages embedded using {{x}}), including non-existing.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alltransclusions
@@ -29,7 +29,7 @@ class AlltransclusionsParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AlltransclusionsItem
 
     atcontinue: str | None = None
     """When more results are available, use this to continue. More detailed information on how to continue queries can be found on mediawiki.org."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import AllusersItem
 
 
-class AllusersParams(ListParams[UntypedItem]):
+class AllusersParams(ListParams[AllusersItem]):
     """Enumerate all registered users.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allusers
@@ -29,7 +29,7 @@ class AllusersParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = AllusersItem
 
     aufrom: str | None = None
     """The username to start enumerating from."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import BacklinksItem
 
 
-class BacklinksParams(ListParams[UntypedItem], GeneratorParams):
+class BacklinksParams(ListParams[BacklinksItem], GeneratorParams):
     """Find all pages that link to the given page.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Backlinks
@@ -29,7 +29,7 @@ class BacklinksParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = BacklinksItem
 
     bltitle: str | None = None
     """Title to search. Cannot be used together with blpageid."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import BlocksItem
 
 
-class BlocksParams(ListParams[UntypedItem]):
+class BlocksParams(ListParams[BlocksItem]):
     """List all blocked users and IP addresses.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Blocks
@@ -29,7 +29,7 @@ class BlocksParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = BlocksItem
 
     bkstart: AwareDatetime | str | None = None
     """The timestamp to start enumerating from."""

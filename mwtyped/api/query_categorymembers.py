@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import CategorymembersItem
 
 
-class CategorymembersParams(ListParams[UntypedItem], GeneratorParams):
+class CategorymembersParams(ListParams[CategorymembersItem], GeneratorParams):
     """List all pages in a given category.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Categorymembers
@@ -29,7 +29,7 @@ class CategorymembersParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = CategorymembersItem
 
     cmtitle: str | None = None
     """Which category to enumerate (required). Must include the Category: prefix. Cannot be used together with cmpageid."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import DeletedrevsItem
 
 
-class DeletedrevsParams(ListParams[UntypedItem]):
+class DeletedrevsParams(ListParams[DeletedrevsItem]):
     """List deleted revisions.
 
     Operates in three modes:
@@ -38,7 +38,7 @@ class DeletedrevsParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'drprop': frozenset({'token'})}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = DeletedrevsItem
 
     drstart: AwareDatetime | str | None = None
     """The timestamp to start enumerating from."""

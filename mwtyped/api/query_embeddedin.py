@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import EmbeddedinItem
 
 
-class EmbeddedinParams(ListParams[UntypedItem], GeneratorParams):
+class EmbeddedinParams(ListParams[EmbeddedinItem], GeneratorParams):
     """Find all pages that embed (transclude) the given title.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Embeddedin
@@ -29,7 +29,7 @@ class EmbeddedinParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = EmbeddedinItem
 
     eititle: str | None = None
     """Title to search. Cannot be used together with eipageid."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import ExturlusageItem
 
 
-class ExturlusageParams(ListParams[UntypedItem], GeneratorParams):
+class ExturlusageParams(ListParams[ExturlusageItem], GeneratorParams):
     """Enumerate pages that contain a given URL.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Exturlusage
@@ -29,7 +29,7 @@ class ExturlusageParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = ExturlusageItem
 
     euprop: Annotated[Sequence[Literal['ids', 'title', 'url']], Field(max_length=500)] | None = None
     """Which pieces of information to include:

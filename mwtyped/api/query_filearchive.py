@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import FilearchiveItem
 
 
-class FilearchiveParams(ListParams[UntypedItem]):
+class FilearchiveParams(ListParams[FilearchiveItem]):
     """Enumerate all deleted files sequentially.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Filearchive
@@ -29,7 +29,7 @@ class FilearchiveParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = FilearchiveItem
 
     fafrom: str | None = None
     """The image title to start enumerating from."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import IwbacklinksItem
 
 
-class IwbacklinksParams(ListParams[UntypedItem], GeneratorParams):
+class IwbacklinksParams(ListParams[IwbacklinksItem], GeneratorParams):
     """Find all pages that link to the given interwiki link.
 
     Can be used to find all links with a prefix, or all links to a title (with a given prefix). Using neither parameter is effectively "all interwiki links".
@@ -31,7 +31,7 @@ class IwbacklinksParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = IwbacklinksItem
 
     iwblprefix: str | None = None
     """Prefix for the interwiki."""

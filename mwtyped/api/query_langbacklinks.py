@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import LangbacklinksItem
 
 
-class LangbacklinksParams(ListParams[UntypedItem], GeneratorParams):
+class LangbacklinksParams(ListParams[LangbacklinksItem], GeneratorParams):
     """Find all pages that link to the given language link.
 
     Can be used to find all links with a language code, or all links to a title (with a given language). Using neither parameter is effectively "all language links".
@@ -33,7 +33,7 @@ class LangbacklinksParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = LangbacklinksItem
 
     lbllang: str | None = None
     """Language for the language link."""

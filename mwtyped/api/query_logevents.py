@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import LogeventsItem
 
 
-class LogeventsParams(ListParams[UntypedItem]):
+class LogeventsParams(ListParams[LogeventsItem]):
     """Get events from logs.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Logevents
@@ -29,7 +29,7 @@ class LogeventsParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = LogeventsItem
 
     leprop: Annotated[Sequence[Literal['comment', 'details', 'ids', 'parsedcomment', 'tags', 'timestamp', 'title', 'type', 'user', 'userid']], Field(max_length=500)] | None = None
     """Which properties to get:

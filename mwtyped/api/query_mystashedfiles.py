@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import MystashedfilesItem
 
 
-class MystashedfilesParams(ListParams[UntypedItem]):
+class MystashedfilesParams(ListParams[MystashedfilesItem]):
     """Get a list of files in the current user's upload stash.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:mystashedfiles
@@ -29,7 +29,7 @@ class MystashedfilesParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = MystashedfilesItem
 
     msfprop: Annotated[Sequence[Literal['size', 'type']], Field(max_length=500)] | None = None
     """Which properties to fetch for the files.

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import PagepropnamesItem
 
 
-class PagepropnamesParams(ListParams[UntypedItem]):
+class PagepropnamesParams(ListParams[PagepropnamesItem]):
     """List all page property names in use on the wiki.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Pagepropnames
@@ -29,7 +29,7 @@ class PagepropnamesParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = PagepropnamesItem
 
     ppncontinue: str | None = None
     """When more results are available, use this to continue. More detailed information on how to continue queries can be found on mediawiki.org."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import PageswithpropItem
 
 
-class PageswithpropParams(ListParams[UntypedItem], GeneratorParams):
+class PageswithpropParams(ListParams[PageswithpropItem], GeneratorParams):
     """List all pages using a given page property.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Pageswithprop
@@ -29,7 +29,7 @@ class PageswithpropParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = PageswithpropItem
 
     pwppropname: str
     """Page property for which to enumerate pages (action=query&list=pagepropnames returns page property names in use)."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import PrefixsearchItem
 
 
-class PrefixsearchParams(ListParams[UntypedItem], GeneratorParams):
+class PrefixsearchParams(ListParams[PrefixsearchItem], GeneratorParams):
     """Perform a prefix search for page titles.
 
     Despite the similarity in names, this module is not intended to be equivalent to Special:PrefixIndex; for that, see action=query&list=allpages with the apprefix parameter. The purpose of this module is similar to action=opensearch: to take user input and provide the best-matching titles. Depending on the search engine backend, this might include typo correction, redirect avoidance, or other heuristics.
@@ -31,7 +31,7 @@ class PrefixsearchParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = PrefixsearchItem
 
     pssearch: str
     """Search string."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import ProtectedtitlesItem
 
 
-class ProtectedtitlesParams(ListParams[UntypedItem], GeneratorParams):
+class ProtectedtitlesParams(ListParams[ProtectedtitlesItem], GeneratorParams):
     """List all titles protected from creation.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Protectedtitles
@@ -29,7 +29,7 @@ class ProtectedtitlesParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = ProtectedtitlesItem
 
     ptnamespace: Annotated[Sequence[int | Literal['*']], Field(max_length=500)] | None = None
     """Only list titles in these namespaces.

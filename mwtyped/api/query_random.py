@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import RandomItem
 
 
-class RandomParams(ListParams[UntypedItem], GeneratorParams):
+class RandomParams(ListParams[RandomItem], GeneratorParams):
     """Get a set of random pages.
 
     Pages are listed in a fixed sequence, only the starting point is random. This means that if, for example, Main Page is the first random page in the list, List of fictional monkeys will always be second, List of people on stamps of Vanuatu third, etc.
@@ -31,7 +31,7 @@ class RandomParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = RandomItem
 
     rnnamespace: Annotated[Sequence[int | Literal['*']], Field(max_length=500)] | None = None
     """Return pages in these namespaces only.

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import RecentchangesItem
 
 
-class RecentchangesParams(ListParams[UntypedItem], GeneratorParams):
+class RecentchangesParams(ListParams[RecentchangesItem], GeneratorParams):
     """Enumerate recent changes.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Recentchanges
@@ -29,7 +29,7 @@ class RecentchangesParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = RecentchangesItem
 
     rcstart: AwareDatetime | str | None = None
     """The timestamp to start enumerating from."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import SearchItem
 
 
-class SearchParams(ListParams[UntypedItem], GeneratorParams):
+class SearchParams(ListParams[SearchItem], GeneratorParams):
     """Perform a full text search.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Search
@@ -29,7 +29,7 @@ class SearchParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'srprop': frozenset({'hasrelated', 'score'})}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = SearchItem
 
     srsearch: str
     """Search for page titles or content matching this value. You can use the search string to invoke special search features, depending on what the wiki's search backend implements."""

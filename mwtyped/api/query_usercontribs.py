@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import UsercontribsItem
 
 
-class UsercontribsParams(ListParams[UntypedItem]):
+class UsercontribsParams(ListParams[UsercontribsItem]):
     """Get all edits by a user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Usercontribs
@@ -29,7 +29,7 @@ class UsercontribsParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = UsercontribsItem
 
     uclimit: Annotated[int, Field(ge=1, le=5000)] | Literal['max'] | None = None
     """The maximum number of contributions to return.

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import UsersItem
 
 
-class UsersParams(ListParams[UntypedItem]):
+class UsersParams(ListParams[UsersItem]):
     """Get information about a list of users.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Users
@@ -29,7 +29,7 @@ class UsersParams(ListParams[UntypedItem]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = UsersItem
 
     usprop: Annotated[Sequence[Literal['blockinfo', 'cancreate', 'centralids', 'editcount', 'emailable', 'gender', 'groupmemberships', 'groups', 'implicitgroups', 'registration', 'rights']], Field(max_length=500)] | None = None
     """Which pieces of information to include:

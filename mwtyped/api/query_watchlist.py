@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import WatchlistItem
 
 
-class WatchlistParams(ListParams[UntypedItem], GeneratorParams):
+class WatchlistParams(ListParams[WatchlistItem], GeneratorParams):
     """Get recent changes to pages in the current user's watchlist.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Watchlist
@@ -29,7 +29,7 @@ class WatchlistParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = WatchlistItem
 
     wlallrev: bool | None = None
     """Include multiple revisions of the same page within given timeframe."""

@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import GeneratorParams, ListParams
-from mwtyped.responses import UntypedItem
+from mwtyped.responses import WatchlistrawItem
 
 
-class WatchlistrawParams(ListParams[UntypedItem], GeneratorParams):
+class WatchlistrawParams(ListParams[WatchlistrawItem], GeneratorParams):
     """Get all pages on the current user's watchlist.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Watchlistraw
@@ -29,7 +29,7 @@ class WatchlistrawParams(ListParams[UntypedItem], GeneratorParams):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    item_type: ClassVar[Any] = UntypedItem
+    item_type: ClassVar[Any] = WatchlistrawItem
     items_path: ClassVar[tuple[str, ...]] = ('watchlistraw',)
 
     wrcontinue: str | None = None
