@@ -328,7 +328,12 @@ class SessionCore:
             )
         else:
             document, found = decode_body(
-                response.status_code, response.headers, content, method=call.method, url=self.url
+                response.status_code,
+                response.headers,
+                content,
+                method=call.method,
+                url=self.url,
+                array_answer=call.label.endswith(" opensearch"),
             )
         if found:
             emit_api_warnings(found, call.label)

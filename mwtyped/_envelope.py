@@ -102,19 +102,25 @@ def decode_body(
     *,
     method: str,
     url: str,
-) -> tuple[JSONObject, list[APIWarning]]:
+    array_answer: bool = False,
+) -> tuple[Any, list[APIWarning]]:
     """Parse an answer; return the document and its warnings or raise a typed error.
 
     ``headers`` must look names up case-insensitively (``httpx.Headers`` does). ``url`` is
     the api.php address without the query string (which may be long, never secret-free).
+    ``array_answer``: the module answers a JSON array (``opensearch``), which is then valid.
     """
+    well_formed = False
     try:
         document = json.loads(content)
     except (ValueError, RecursionError) as err:
         document = None
         problem = f"the answer is not JSON ({type(err).__name__}: {str(err)[:80]})"
     else:
+        well_formed = True
         problem = "the answer is JSON but not an object"
+    if array_answer and isinstance(document, list) and 200 <= status_code < 300:
+        return document, []
     if not isinstance(document, dict):
         prefix = content[:BODY_PREFIX_BYTES]
         if not 200 <= status_code < 300:
@@ -132,6 +138,7 @@ def decode_body(
             content_type=_content_type(headers),
             body_prefix=prefix,
             headers=headers,
+            well_formed=well_formed,
         )
     error = error_from_document(document, status_code, headers)
     if error is not None:

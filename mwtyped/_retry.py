@@ -184,6 +184,6 @@ def decide(
         if read_only or not error.request_sent:
             return RetryDecision(backoff, type(error).__name__)
         return None
-    if isinstance(error, ResponseDecodeError) and read_only:
+    if isinstance(error, ResponseDecodeError) and read_only and not error.well_formed:
         return RetryDecision(backoff, "unreadable answer")
     return None

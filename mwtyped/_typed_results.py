@@ -99,7 +99,9 @@ def decode_typed_body(
                     raise error
                 raw = document.get("warnings")
                 return document, parse_api_warnings(raw) if raw is not None else []
-    document, found = decode_body(status_code, headers, content, method=method, url=url)
+    document, found = decode_body(
+        status_code, headers, content, method=method, url=url, array_answer=True
+    )
     return validate(model, document), found
 
 

@@ -352,7 +352,9 @@ class HTTPStatusError(MWTypedError):
 class ResponseDecodeError(MWTypedError):
     """The body is not a JSON object: an HTML error page, a truncated body, a proxy's page.
 
-    Carries ``status_code``, ``content_type`` and the first bytes (``body_prefix``).
+    Carries ``status_code``, ``content_type`` and the first bytes (``body_prefix``);
+    ``well_formed`` is true when the body was valid JSON of another shape (not worth
+    resending: the server meant it).
     """
 
     def __init__(
@@ -363,8 +365,10 @@ class ResponseDecodeError(MWTypedError):
         content_type: str | None,
         body_prefix: bytes,
         headers: Mapping[str, str] | None = None,
+        well_formed: bool = False,
     ) -> None:
         self.reason = reason
+        self.well_formed = well_formed
         self.status_code = status_code
         self.content_type = content_type
         self.body_prefix = body_prefix

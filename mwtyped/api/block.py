@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import BlockResponse
 
 from .main import MainParams
 
 
-class BlockParams(MainParams, ActionParams[UntypedResponse]):
+class BlockParams(MainParams, ActionParams[BlockResponse]):
     """Block a user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Block
@@ -31,7 +31,7 @@ class BlockParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = BlockResponse
 
     user: str | None = None
     """User to block."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ChangecontentmodelResponse
 
 from .main import MainParams
 
 
-class ChangecontentmodelParams(MainParams, ActionParams[UntypedResponse]):
+class ChangecontentmodelParams(MainParams, ActionParams[ChangecontentmodelResponse]):
     """Change the content model of a page
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/Help:ChangeContentModel
@@ -31,7 +31,7 @@ class ChangecontentmodelParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ChangecontentmodelResponse
 
     title: str | None = None
     """Title of the page to change the contentmodel of. Cannot be used together with pageid."""

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ChecktokenResponse
 
 from .main import MainParams
 
 
-class ChecktokenParams(MainParams, ActionParams[UntypedResponse]):
+class ChecktokenParams(MainParams, ActionParams[ChecktokenResponse]):
     """Check the validity of a token from action=query&meta=tokens."""
 
     module_path: ClassVar[str] = 'checktoken'
@@ -26,7 +26,7 @@ class ChecktokenParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ChecktokenResponse
 
     type: Literal['createaccount', 'csrf', 'login', 'patrol', 'rollback', 'userrights', 'watch']
     """Type of token being tested."""

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ClearhasmsgResponse
 
 from .main import MainParams
 
 
-class ClearhasmsgParams(MainParams, ActionParams[UntypedResponse]):
+class ClearhasmsgParams(MainParams, ActionParams[ClearhasmsgResponse]):
     """Clears the hasmsg flag for the current user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:ClearHasMsg
@@ -29,4 +29,4 @@ class ClearhasmsgParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ClearhasmsgResponse

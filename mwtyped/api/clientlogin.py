@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ClientloginResponse
 
 from .main import MainParams
 
 
-class ClientloginParams(MainParams, ActionParams[UntypedResponse]):
+class ClientloginParams(MainParams, ActionParams[ClientloginResponse]):
     """Log in to the wiki using the interactive flow.
 
     The general procedure to use this module is:
@@ -41,7 +41,7 @@ class ClientloginParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ClientloginResponse
 
     loginrequests: Annotated[Sequence[str], Field(max_length=500)] | None = None
     """Only use these authentication requests, by the id returned from action=query&meta=authmanagerinfo with amirequestsfor=login or from a previous response from this module.

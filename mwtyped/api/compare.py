@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import CompareResponse
 
 from .main import MainParams
 
 
-class CompareParams(MainParams, ActionParams[UntypedResponse]):
+class CompareParams(MainParams, ActionParams[CompareResponse]):
     """Get the difference between two pages.
 
     A revision number, a page title, a page ID, text, or a relative reference for both "from" and "to" must be passed.
@@ -33,7 +33,7 @@ class CompareParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = CompareResponse
 
     fromtitle: str | None = None
     """First title to compare."""

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import CspreportResponse
 
 from .main import MainParams
 
 
-class CspreportParams(MainParams, ActionParams[UntypedResponse]):
+class CspreportParams(MainParams, ActionParams[CspreportResponse]):
     """Used by browsers to report violations of the Content Security Policy. This module should never be used, except when used automatically by a CSP compliant web browser."""
 
     module_path: ClassVar[str] = 'cspreport'
@@ -26,7 +26,7 @@ class CspreportParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = CspreportResponse
 
     reportonly: bool | None = None
     """Mark as being a report from a monitoring policy, not an enforced policy"""

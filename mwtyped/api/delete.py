@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import DeleteResponse
 
 from .main import MainParams
 
 
-class DeleteParams(MainParams, ActionParams[UntypedResponse]):
+class DeleteParams(MainParams, ActionParams[DeleteResponse]):
     """Delete a page.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Delete
@@ -31,7 +31,7 @@ class DeleteParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = DeleteResponse
 
     title: str | None = None
     """Title of the page to delete. Cannot be used together with pageid."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import EditResponse
 
 from .main import MainParams
 
 
-class EditParams(MainParams, ActionParams[UntypedResponse]):
+class EditParams(MainParams, ActionParams[EditResponse]):
     """Create and edit pages.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Edit
@@ -31,7 +31,7 @@ class EditParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = EditResponse
 
     title: str | None = None
     """Title of the page to edit. Cannot be used together with pageid."""

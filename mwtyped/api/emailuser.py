@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import EmailuserResponse
 
 from .main import MainParams
 
 
-class EmailuserParams(MainParams, ActionParams[UntypedResponse]):
+class EmailuserParams(MainParams, ActionParams[EmailuserResponse]):
     """Email a user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Email
@@ -29,7 +29,7 @@ class EmailuserParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = EmailuserResponse
 
     target: str
     """User to send the email to."""

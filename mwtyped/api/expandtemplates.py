@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ExpandtemplatesResponse
 
 from .main import MainParams
 
 
-class ExpandtemplatesParams(MainParams, ActionParams[UntypedResponse]):
+class ExpandtemplatesParams(MainParams, ActionParams[ExpandtemplatesResponse]):
     """Expands all templates within wikitext.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Parsing_wikitext#expandtemplates
@@ -31,7 +31,7 @@ class ExpandtemplatesParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ExpandtemplatesResponse
 
     title: str | None = None
     """Title of the page."""

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import FilerevertResponse
 
 from .main import MainParams
 
 
-class FilerevertParams(MainParams, ActionParams[UntypedResponse]):
+class FilerevertParams(MainParams, ActionParams[FilerevertResponse]):
     """Revert a file to an old version."""
 
     module_path: ClassVar[str] = 'filerevert'
@@ -26,7 +26,7 @@ class FilerevertParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = FilerevertResponse
 
     filename: str
     """Target filename, without the File: prefix."""

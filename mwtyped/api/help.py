@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import HelpResponse
 
 from .main import MainParams
 
 
-class HelpParams(MainParams, ActionParams[UntypedResponse]):
+class HelpParams(MainParams, ActionParams[HelpResponse]):
     """Display help for the specified modules.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Main_page
@@ -35,7 +35,7 @@ class HelpParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = HelpResponse
 
     modules: Annotated[Sequence[str], Field(max_length=500)] | None = None
     """Modules to display help for (values of the action and format parameters, or main). Can specify submodules with a +.

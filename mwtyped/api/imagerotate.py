@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams, GeneratorParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ImagerotateResponse
 
 from .main import MainParams
 
 
-class ImagerotateParams(MainParams, ActionParams[UntypedResponse]):
+class ImagerotateParams(MainParams, ActionParams[ImagerotateResponse]):
     """Rotate one or more images."""
 
     module_path: ClassVar[str] = 'imagerotate'
@@ -28,7 +28,7 @@ class ImagerotateParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'continue_': 'continue'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ImagerotateResponse
 
     rotation: Literal['90', '180', '270']
     """Degrees to rotate image clockwise."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ImportResponse
 
 from .main import MainParams
 
 
-class ImportParams(MainParams, ActionParams[UntypedResponse]):
+class ImportParams(MainParams, ActionParams[ImportResponse]):
     """Import a page from another wiki, or from an XML file.
 
     Note that the HTTP POST must be done as a file upload (i.e. using multipart/form-data) when sending a file for the xml parameter.
@@ -33,7 +33,7 @@ class ImportParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset({'xml'})
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ImportResponse
 
     summary: str | None = None
     """Log entry import summary."""

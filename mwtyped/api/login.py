@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import LoginResponse
 
 from .main import MainParams
 
 
-class LoginParams(MainParams, ActionParams[UntypedResponse]):
+class LoginParams(MainParams, ActionParams[LoginResponse]):
     """Log in and get authentication cookies.
 
     This action should only be used in combination with Special:BotPasswords; use for main-account login is deprecated and may fail without warning. To safely log in to the main account, use action=clientlogin.
@@ -31,7 +31,7 @@ class LoginParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = LoginResponse
 
     lgname: str | None = None
     """Username."""

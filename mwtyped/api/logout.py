@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import LogoutResponse
 
 from .main import MainParams
 
 
-class LogoutParams(MainParams, ActionParams[UntypedResponse]):
+class LogoutParams(MainParams, ActionParams[LogoutResponse]):
     """Log out and clear session data.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Logout
@@ -29,7 +29,7 @@ class LogoutParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = LogoutResponse
 
     token: str | None = None
     """A "csrf" token retrieved from action=query&meta=tokens

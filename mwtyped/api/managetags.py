@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ManagetagsResponse
 
 from .main import MainParams
 
 
-class ManagetagsParams(MainParams, ActionParams[UntypedResponse]):
+class ManagetagsParams(MainParams, ActionParams[ManagetagsResponse]):
     """Perform management tasks relating to change tags.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Tag_management
@@ -31,7 +31,7 @@ class ManagetagsParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ManagetagsResponse
 
     operation: Literal['activate', 'create', 'deactivate', 'delete']
     """Which operation to perform:

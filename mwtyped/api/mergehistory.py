@@ -9,12 +9,12 @@ from typing import Any, ClassVar
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import MergehistoryResponse
 
 from .main import MainParams
 
 
-class MergehistoryParams(MainParams, ActionParams[UntypedResponse]):
+class MergehistoryParams(MainParams, ActionParams[MergehistoryResponse]):
     """Merge page histories.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Mergehistory
@@ -31,7 +31,7 @@ class MergehistoryParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'from_': 'from'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = MergehistoryResponse
 
     from_: str | None = Field(None, alias='from')
     """Title of the page from which history will be merged. Cannot be used together with fromid."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import MoveResponse
 
 from .main import MainParams
 
 
-class MoveParams(MainParams, ActionParams[UntypedResponse]):
+class MoveParams(MainParams, ActionParams[MoveResponse]):
     """Move a page.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Move
@@ -31,7 +31,7 @@ class MoveParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'from_': 'from'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = MoveResponse
 
     from_: str | None = Field(None, alias='from')
     """Title of the page to rename. Cannot be used together with fromid."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import OpensearchResponse
 
 from .main import MainParams
 
 
-class OpensearchParams(MainParams, ActionParams[UntypedResponse]):
+class OpensearchParams(MainParams, ActionParams[OpensearchResponse]):
     """Search the wiki using the OpenSearch protocol.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Opensearch
@@ -31,7 +31,7 @@ class OpensearchParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = OpensearchResponse
 
     search: str
     """Search string."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import OptionsResponse
 
 from .main import MainParams
 
 
-class OptionsParams(MainParams, ActionParams[UntypedResponse]):
+class OptionsParams(MainParams, ActionParams[OptionsResponse]):
     """Change preferences of the current user.
 
     Only options which are registered in core or in one of installed extensions, or options with keys prefixed with userjs- (intended to be used by user scripts), can be set.
@@ -33,7 +33,7 @@ class OptionsParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = OptionsResponse
 
     reset: bool | None = None
     """Resets preferences to the site defaults."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ParaminfoResponse
 
 from .main import MainParams
 
 
-class ParaminfoParams(MainParams, ActionParams[UntypedResponse]):
+class ParaminfoParams(MainParams, ActionParams[ParaminfoResponse]):
     """Obtain information about API modules.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Parameter_information
@@ -31,7 +31,7 @@ class ParaminfoParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ParaminfoResponse
 
     modules: Annotated[Sequence[str], Field(max_length=500)] | None = None
     """List of module names (values of the action and format parameters, or main). Can specify submodules with a +, or all submodules with +*, or all submodules recursively with +**.

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ParseResponse
 
 from .main import MainParams
 
 
-class ParseParams(MainParams, ActionParams[UntypedResponse]):
+class ParseParams(MainParams, ActionParams[ParseResponse]):
     """Parses content and returns parser output.
 
     See the various prop-modules of action=query to get information from the current version of a page.
@@ -38,7 +38,7 @@ class ParseParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {'prop': frozenset({'headitems'})}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ParseResponse
 
     title: str | None = None
     """Title of page the text belongs to. If omitted, contentmodel must be specified, and API will be used as the title."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import PatrolResponse
 
 from .main import MainParams
 
 
-class PatrolParams(MainParams, ActionParams[UntypedResponse]):
+class PatrolParams(MainParams, ActionParams[PatrolResponse]):
     """Patrol a page or revision.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Patrol
@@ -31,7 +31,7 @@ class PatrolParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = PatrolResponse
 
     rcid: int | None = None
     """Recentchanges ID to patrol."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ProtectResponse
 
 from .main import MainParams
 
 
-class ProtectParams(MainParams, ActionParams[UntypedResponse]):
+class ProtectParams(MainParams, ActionParams[ProtectResponse]):
     """Change the protection level of a page.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Protect
@@ -31,7 +31,7 @@ class ProtectParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ProtectResponse
 
     title: str | None = None
     """Title of the page to (un)protect. Cannot be used together with pageid."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams, GeneratorParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import PurgeResponse
 
 from .main import MainParams
 
 
-class PurgeParams(MainParams, ActionParams[UntypedResponse]):
+class PurgeParams(MainParams, ActionParams[PurgeResponse]):
     """Purge the cache for the given titles.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Purge
@@ -31,7 +31,7 @@ class PurgeParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'continue_': 'continue'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = PurgeResponse
 
     forcelinkupdate: bool | None = None
     """Update the links tables and do other secondary data updates."""

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ResetpasswordResponse
 
 from .main import MainParams
 
 
-class ResetpasswordParams(MainParams, ActionParams[UntypedResponse]):
+class ResetpasswordParams(MainParams, ActionParams[ResetpasswordResponse]):
     """Send a password reset email to a user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Manage_authentication_data
@@ -29,7 +29,7 @@ class ResetpasswordParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ResetpasswordResponse
 
     user: str | None = None
     """User being reset."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import RevisiondeleteResponse
 
 from .main import MainParams
 
 
-class RevisiondeleteParams(MainParams, ActionParams[UntypedResponse]):
+class RevisiondeleteParams(MainParams, ActionParams[RevisiondeleteResponse]):
     """Delete and undelete revisions.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Revisiondelete
@@ -31,7 +31,7 @@ class RevisiondeleteParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = RevisiondeleteResponse
 
     type: Literal['archive', 'filearchive', 'logging', 'oldimage', 'revision']
     """Type of revision deletion being performed."""

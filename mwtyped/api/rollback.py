@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import RollbackResponse
 
 from .main import MainParams
 
 
-class RollbackParams(MainParams, ActionParams[UntypedResponse]):
+class RollbackParams(MainParams, ActionParams[RollbackResponse]):
     """Undo the last edit to the page.
 
     If the last user who edited the page made multiple edits in a row, they will all be rolled back.
@@ -33,7 +33,7 @@ class RollbackParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = RollbackResponse
 
     title: str | None = None
     """Title of the page to roll back. Cannot be used together with pageid."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ActionParams, GeneratorParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import SetnotificationtimestampResponse
 
 from .main import MainParams
 
 
-class SetnotificationtimestampParams(MainParams, ActionParams[UntypedResponse]):
+class SetnotificationtimestampParams(MainParams, ActionParams[SetnotificationtimestampResponse]):
     """Update the notification timestamp for watched pages.
 
     This affects the highlighting of changed pages in the watchlist and history, and the sending of email when the "Email me when a page or a file on my watchlist is changed" preference is enabled.
@@ -33,7 +33,7 @@ class SetnotificationtimestampParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'continue_': 'continue'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = SetnotificationtimestampResponse
 
     entirewatchlist: bool | None = None
     """Work on all watched pages."""

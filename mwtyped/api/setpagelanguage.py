@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import SetpagelanguageResponse
 
 from .main import MainParams
 
 
-class SetpagelanguageParams(MainParams, ActionParams[UntypedResponse]):
+class SetpagelanguageParams(MainParams, ActionParams[SetpagelanguageResponse]):
     """Change the language of a page.
 
     Changing the language of a page is not allowed on this wiki.
@@ -35,7 +35,7 @@ class SetpagelanguageParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = SetpagelanguageResponse
 
     title: str | None = None
     """Title of the page whose language you wish to change. Cannot be used together with pageid."""

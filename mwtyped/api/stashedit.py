@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import StasheditResponse
 
 from .main import MainParams
 
 
-class StasheditParams(MainParams, ActionParams[UntypedResponse]):
+class StasheditParams(MainParams, ActionParams[StasheditResponse]):
     """Prepare an edit in shared cache.
 
     This is intended to be used via AJAX from the edit form to improve the performance of the page save.
@@ -29,7 +29,7 @@ class StasheditParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = StasheditResponse
 
     title: str
     """Title of the page being edited."""

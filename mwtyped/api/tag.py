@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import TagResponse
 
 from .main import MainParams
 
 
-class TagParams(MainParams, ActionParams[UntypedResponse]):
+class TagParams(MainParams, ActionParams[TagResponse]):
     """Add or remove change tags from individual revisions or log entries.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Tag
@@ -31,7 +31,7 @@ class TagParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = TagResponse
 
     rcid: Annotated[Sequence[int], Field(max_length=500)] | None = None
     """One or more recent changes IDs from which to add or remove the tag.

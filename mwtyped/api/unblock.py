@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import UnblockResponse
 
 from .main import MainParams
 
 
-class UnblockParams(MainParams, ActionParams[UntypedResponse]):
+class UnblockParams(MainParams, ActionParams[UnblockResponse]):
     """Unblock a user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Block
@@ -31,7 +31,7 @@ class UnblockParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = UnblockResponse
 
     id: int | None = None
     """ID of the block to unblock (obtained through list=blocks). Cannot be used together with user."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import UndeleteResponse
 
 from .main import MainParams
 
 
-class UndeleteParams(MainParams, ActionParams[UntypedResponse]):
+class UndeleteParams(MainParams, ActionParams[UndeleteResponse]):
     """Undelete revisions of a deleted page.
 
     A list of deleted revisions (including timestamps) can be retrieved through prop=deletedrevisions, and a list of deleted file IDs can be retrieved through list=filearchive.
@@ -33,7 +33,7 @@ class UndeleteParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = UndeleteResponse
 
     title: str
     """Title of the page to undelete."""

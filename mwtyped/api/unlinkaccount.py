@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import UnlinkaccountResponse
 
 from .main import MainParams
 
 
-class UnlinkaccountParams(MainParams, ActionParams[UntypedResponse]):
+class UnlinkaccountParams(MainParams, ActionParams[UnlinkaccountResponse]):
     """Remove a linked third-party account from the current user.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Manage_authentication_data
@@ -29,7 +29,7 @@ class UnlinkaccountParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = UnlinkaccountResponse
 
     request: str
     """Use this authentication request, by the id returned from action=query&meta=authmanagerinfo with amirequestsfor=unlink."""

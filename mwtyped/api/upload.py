@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import UploadResponse
 
 from .main import MainParams
 
 
-class UploadParams(MainParams, ActionParams[UntypedResponse]):
+class UploadParams(MainParams, ActionParams[UploadResponse]):
     """Upload a file, or get the status of pending uploads.
 
     Several methods are available:
@@ -38,7 +38,7 @@ class UploadParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset({'chunk', 'file'})
     wire_names: ClassVar[Mapping[str, str]] = {'async_': 'async'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = UploadResponse
 
     filename: str | None = None
     """Target filename."""

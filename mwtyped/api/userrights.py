@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import UserrightsResponse
 
 from .main import MainParams
 
 
-class UserrightsParams(MainParams, ActionParams[UntypedResponse]):
+class UserrightsParams(MainParams, ActionParams[UserrightsResponse]):
     """Change a user's group membership.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:User_group_membership
@@ -31,7 +31,7 @@ class UserrightsParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = UserrightsResponse
 
     user: str | None = None
     """User."""

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mwtyped._typed import ActionParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import ValidatepasswordResponse
 
 from .main import MainParams
 
 
-class ValidatepasswordParams(MainParams, ActionParams[UntypedResponse]):
+class ValidatepasswordParams(MainParams, ActionParams[ValidatepasswordResponse]):
     """Validate a password against the wiki's password policies.
 
     Validity is reported as Good if the password is acceptable, Change if the password may be used for login but must be changed, or Invalid if the password is not usable.
@@ -31,7 +31,7 @@ class ValidatepasswordParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = ValidatepasswordResponse
 
     password: str
     """Password to validate.

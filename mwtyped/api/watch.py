@@ -9,12 +9,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from mwtyped._typed import ActionParams, GeneratorParams
-from mwtyped.responses import UntypedResponse
+from mwtyped.responses import WatchResponse
 
 from .main import MainParams
 
 
-class WatchParams(MainParams, ActionParams[UntypedResponse]):
+class WatchParams(MainParams, ActionParams[WatchResponse]):
     """Add or remove pages from the current user's watchlist.
 
     Help: https://www.mediawiki.org/wiki/Special:MyLanguage/API:Watch
@@ -31,7 +31,7 @@ class WatchParams(MainParams, ActionParams[UntypedResponse]):
     upload_params: ClassVar[frozenset[str]] = frozenset()
     wire_names: ClassVar[Mapping[str, str]] = {'continue_': 'continue'}
     deprecated_values: ClassVar[Mapping[str, frozenset[str]]] = {}
-    response_type: ClassVar[Any] = UntypedResponse
+    response_type: ClassVar[Any] = WatchResponse
 
     title: str | None = None
     """The page to (un)watch. Use titles instead.
