@@ -12,7 +12,12 @@ Example::
         print(s.get(action="query", meta="siteinfo")["query"]["general"]["sitename"])
 """
 
-from mwtyped._api_warnings import APIWarning, InsecureLoginWarning, UserAgentWarning
+from mwtyped._api_warnings import (
+    ApiDeprecationWarning,
+    APIWarning,
+    InsecureLoginWarning,
+    UserAgentWarning,
+)
 from mwtyped._core import DEFAULT_API_PATH, DEFAULT_TIMEOUT
 from mwtyped._login import LoginOutcome
 from mwtyped._pages import amerge_pages, merge_pages
@@ -54,6 +59,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "APIError",
     "APIWarning",
+    "ApiDeprecationWarning",
     "ArticleExistsError",
     "AssertFailedError",
     "AsyncContinuation",

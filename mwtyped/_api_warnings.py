@@ -25,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "APIWarning",
+    "ApiDeprecationWarning",
     "InsecureLoginWarning",
     "UserAgentWarning",
     "emit_api_warnings",
@@ -67,6 +68,10 @@ class APIWarning(UserWarning):
 
     def __hash__(self) -> int:
         return hash((self.module, self.text, self.code))
+
+
+class ApiDeprecationWarning(DeprecationWarning):
+    """A parameter or value MediaWiki marks deprecated was sent (it still works, for now)."""
 
 
 class InsecureLoginWarning(UserWarning):

@@ -32,15 +32,16 @@ def _page_key(page: Mapping[str, Any]) -> tuple[str, object]:
     return ("title", page.get("title"))
 
 
-def _merge_into(target: JSONObject, part: Mapping[str, Any]) -> None:
-    for name, value in part.items():
-        have = target.get(name)
-        if isinstance(have, list) and isinstance(value, list):
-            have.extend(value)
-        elif isinstance(have, dict) and isinstance(value, Mapping):
-            _merge_into(have, value)
-        else:
-            target[name] = value
+def _merged(have: Any, value: Any) -> Any:
+    """``have`` and ``value`` combined into new containers (the answers stay untouched)."""
+    if isinstance(have, list) and isinstance(value, list):
+        return have + value
+    if isinstance(have, Mapping) and isinstance(value, Mapping):
+        combined = dict(have)
+        for name, item in value.items():
+            combined[name] = _merged(combined[name], item) if name in combined else item
+        return combined
+    return value
 
 
 def _legacy_batch_goes_on(query_continue: Mapping[str, Any], generator: str | None) -> bool:
@@ -84,23 +85,21 @@ class PageMerger:
             if not isinstance(page, Mapping):
                 continue
             key = _page_key(page)
-            if key in self._batch:
-                _merge_into(self._batch[key], page)
-            else:
-                self._batch[key] = {
-                    k: (list(v) if isinstance(v, list) else v) for k, v in page.items()
-                }
+            have = self._batch.get(key)
+            self._batch[key] = _merged(have, page) if have is not None else dict(page)
         legacy = document.get("query-continue")
         if isinstance(legacy, Mapping):
             complete = not _legacy_batch_goes_on(legacy, self._generator)
         else:
             # Without batchcomplete the batch goes on; an answer without continue ends it.
             complete = "batchcomplete" in document or "continue" not in document
-        if complete:
-            done = list(self._batch.values())
-            self._batch = {}
-            return done
-        return []
+        return self.flush() if complete else []
+
+    def flush(self) -> list[JSONObject]:
+        """The pages of the batch in progress (when the answers ended without closing it)."""
+        done = list(self._batch.values())
+        self._batch = {}
+        return done
 
 
 def merge_pages(
@@ -110,6 +109,7 @@ def merge_pages(
     merger = PageMerger(generator)
     for document in documents:
         yield from merger.add(document)
+    yield from merger.flush()
 
 
 async def amerge_pages(
@@ -120,3 +120,5 @@ async def amerge_pages(
     async for document in documents:
         for page in merger.add(document):
             yield page
+    for page in merger.flush():
+        yield page

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from mwtyped._api_warnings import warn_at_caller
+from mwtyped._api_warnings import ApiDeprecationWarning, warn_at_caller
 from mwtyped._modules import TokenNeed
 
 __all__ = [
@@ -42,10 +42,6 @@ __all__ = [
 
 R = TypeVar("R")
 Item = TypeVar("Item")
-
-
-class ApiDeprecationWarning(DeprecationWarning):
-    """A parameter MediaWiki marks deprecated was sent (it still works, for now)."""
 
 
 class ApiParams(BaseModel):

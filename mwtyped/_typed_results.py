@@ -12,7 +12,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -133,7 +133,7 @@ def item_type(module: type[QueryModuleParams]) -> Any:
     return getattr(module, "item_type", None)
 
 
-def limited(items: Iterable[Any], limit: int | None) -> Iterator[Any]:
+def limited(items: Iterable[Any], limit: int | None) -> Generator[Any, None, None]:
     """At most ``limit`` items (all when ``None``); stops pulling once reached."""
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError(f"limit must be an int >= 0 or None, got {limit!r}")

@@ -13,7 +13,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
@@ -190,7 +190,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth = None,
         *,
         continuation: Literal[True],
-    ) -> Iterator[R]: ...
+    ) -> Generator[R, None, None]: ...
 
     @overload
     def request(
@@ -213,7 +213,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth = None,
         *,
         continuation: Literal[True],
-    ) -> Iterator[JSONObject]: ...
+    ) -> Generator[JSONObject, None, None]: ...
 
     @overload
     def request(
@@ -224,7 +224,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         files: Mapping[str, FileSpec] | None = None,
         auth: Auth = None,
         continuation: bool = False,
-    ) -> JSONObject | Iterator[JSONObject]: ...
+    ) -> JSONObject | Generator[JSONObject, None, None]: ...
 
     def request(
         self,
@@ -257,7 +257,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         query_continue: Mapping[str, Any] | None = None,
         auth: Auth = None,
         files: Mapping[str, FileSpec] | None = None,
-    ) -> Iterator[JSONObject]:
+    ) -> Generator[JSONObject, None, None]:
         """Send a request and follow its continuation; yields each answer as it arrives.
 
         Memory stays constant: nothing is kept between answers but the continue position.
@@ -272,7 +272,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth,
         files: Mapping[str, FileSpec] | None,
         model: Any = None,
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         state = ContinuationState(params or {}, query_continue)
         assert state.params is not None
         self._core.prepare(method, state.params, files)  # a bad value fails now, not on next()
@@ -285,7 +285,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth,
         files: Mapping[str, FileSpec] | None,
         model: Any,
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         params = state.params
         while params is not None:
             document = self._call(method, params, files, auth, model=model)
@@ -320,7 +320,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         limit: int | None = None,
         query: Mapping[str, Any] | None = None,
         auth: Auth = None,
-    ) -> Iterator[Item]:
+    ) -> Generator[Item, None, None]:
         """Every item of a ``list=`` module across all batches, at most ``limit`` of them.
 
         ``limit`` counts items and is distinct from the module's per-request limit
@@ -338,7 +338,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
 
     def pages(
         self, query: ActionParams[QueryResponse], *, limit: int | None = None, auth: Auth = None
-    ) -> Iterator[Page]:
+    ) -> Generator[Page, None, None]:
         """Every page of a (generator) query once, its ``prop=`` data merged across batches.
 
         Example: ``session.pages(QueryParams(generator=AllpagesParams(aplimit=50),
@@ -368,7 +368,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         *,
         continuation: Literal[True],
         **params: Any,
-    ) -> Iterator[JSONObject]: ...
+    ) -> Generator[JSONObject, None, None]: ...
 
     def get(
         self,
@@ -376,7 +376,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth = None,
         continuation: bool = False,
         **params: Any,
-    ) -> JSONObject | Iterator[JSONObject]:
+    ) -> JSONObject | Generator[JSONObject, None, None]:
         """``request("GET", params)``; keyword arguments are the API parameters.
 
         Example: ``session.get(action="query", meta="userinfo")["query"]["userinfo"]``.
@@ -402,7 +402,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         *,
         continuation: Literal[True],
         **params: Any,
-    ) -> Iterator[JSONObject]: ...
+    ) -> Generator[JSONObject, None, None]: ...
 
     def post(
         self,
@@ -411,7 +411,7 @@ class Session(SessionBase[httpx.Client], SyncAccount):
         auth: Auth = None,
         continuation: bool = False,
         **params: Any,
-    ) -> JSONObject | Iterator[JSONObject]:
+    ) -> JSONObject | Generator[JSONObject, None, None]:
         """``request("POST", params)``; ``upload_file`` is sent as the multipart ``file``.
 
         Example: ``session.post(action="purge", titles="Main Page")``.

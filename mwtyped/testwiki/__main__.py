@@ -143,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{_PROGRAM}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        # Called again in the same process (mwtyped testwiki ...), it must not print twice.
+        logger.removeHandler(handler)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,12 @@ def test_public_package_exceptions_are_mwtyped_errors_except_warnings() -> None:
         obj = getattr(mwtyped, name)
         if isinstance(obj, type) and issubclass(obj, BaseException):
             if issubclass(obj, Warning):
-                assert name in {"APIWarning", "InsecureLoginWarning", "UserAgentWarning"}
+                assert name in {
+                    "APIWarning",
+                    "ApiDeprecationWarning",
+                    "InsecureLoginWarning",
+                    "UserAgentWarning",
+                }
             else:
                 assert issubclass(obj, MWTypedError), name
 
