@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from mwtyped._core import SessionCore
+from mwtyped._log_redaction import install_log_redaction
 from mwtyped._retry import RetryPolicy
 from mwtyped._retrying import SYSTEM_CLOCKS, Clocks
 
@@ -67,6 +68,7 @@ class SessionBase(Generic[ClientT]):
             access_token=access_token,
             assert_on_write=assert_on_write,
         )
+        install_log_redaction()
         self._clocks: Clocks = SYSTEM_CLOCKS
         self._headers: dict[str, str] = {}
         if session is not None:

@@ -65,6 +65,9 @@ DEFAULT_ERRORFORMAT = "plaintext"
 # get a minute because parse and big queries are slow on busy wikis.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
+# Web servers and proxies refuse longer request lines (Apache and nginx default to 8 KiB).
+MAX_GET_URL = 8000
+
 ERRORFORMATS = frozenset({"bc", "plaintext", "wikitext", "html", "raw", "none"})
 _HOST_RE = re.compile(r"^https?://(\[[0-9A-Fa-f:.]+\]|[^/\s?#@:\[\]]+)(:\d{1,5})?$")
 
@@ -298,6 +301,12 @@ class SessionCore:
             if files:
                 raise ValueError("files can only be sent with POST")
             url = f"{self.url}?{query}"
+            if len(url) > MAX_GET_URL:
+                raise ParamEncodeError(
+                    "(the whole query)",
+                    f"the GET URL would be {len(url):,} bytes; servers refuse more than about "
+                    f"{MAX_GET_URL:,}: send the request with post() instead",
+                )
             return Call(verb, url, None, None, None, sent_headers, read_only, label, model)
         if files:
             # multipart: httpx writes the fields in order (token last), then the files.

@@ -114,6 +114,11 @@ class ApiParams(BaseModel):
         for name, value in super().__repr_args__():
             if value is None:
                 continue
+            if name == "extra_params" and isinstance(value, Mapping):
+                # Dynamic parameters (clientlogin's password, createaccount's retype) are
+                # not declared sensitive anywhere: show their names only.
+                yield name, {key: "***" for key in value}
+                continue
             wire = self._wire_map.get(str(name), str(name))
             yield name, ("***" if wire in self.sensitive_params else value)
 

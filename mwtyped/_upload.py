@@ -4,7 +4,9 @@ Chunked: ``stash=1`` + ``filesize`` + ``offset`` + a ``chunk`` part, answered ``
 with the next ``offset`` and a ``filekey``, until ``Success`` gives the final ``filekey``;
 then a commit (``filekey`` + ``comment``/``text``) publishes the file. A chunk whose answer
 was lost is sent again at the same offset: if it had arrived, the wiki answers
-``stashfailed`` with the offset it has, and the upload resumes from there.
+``stashfailed`` with the offset it has, and the upload resumes from there. (Not for the
+last chunk: once the stash has assembled the file, the old filekey is gone and the resend
+fails with a typed error; nothing is published, the caller uploads again.)
 
 Warnings (``exists``, ``duplicate``, ``nochange``, ...) are never dropped: without
 ``ignore_warnings`` they raise :class:`~mwtyped.UploadWarningError`, whose ``filekey`` lets
@@ -170,14 +172,27 @@ def _chunks(reader: _Reader, filename: str, chunk_size: int, ignore_warnings: bo
             offset = server_offset
             continue
         answer = member(document, "upload")
-        result = answer.get("result")
+        result = answer.get("result") if isinstance(answer, Mapping) else None
         if result == "Continue":
-            offset, filekey, resends = int(answer["offset"]), str(answer["filekey"]), 0
+            offset = _continue_position(document, answer)
+            filekey = str(member(document, "upload", "filekey"))
+            resends = 0
         elif result == "Success":
             return str(member(document, "upload", "filekey"))
         else:
             _finish(document, filename)  # raises: Warning or an unexpected result
             raise unexpected_answer(document, "a chunk result")
+
+
+def _continue_position(document: Mapping[str, Any], answer: Mapping[str, Any]) -> int:
+    """The next chunk's offset from a ``Continue`` answer (a typed error if it makes none)."""
+    offset = answer.get("offset")
+    if isinstance(offset, bool) or not isinstance(offset, int | str):
+        raise unexpected_answer(document, "upload.offset")
+    try:
+        return int(offset)
+    except ValueError:
+        raise unexpected_answer(document, "a numeric upload.offset") from None
 
 
 def upload_flow(

@@ -120,6 +120,9 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
                 headers={**self._headers, **call.headers},
                 auth=self._auth(auth),
                 timeout=self._timeout,
+                # Never follow, even on a client that would: a 307/308 would resend the body
+                # (a password) to wherever the Location points.
+                follow_redirects=False,
             )
         except httpx.HTTPError as err:
             raise self._core.transport_error(err, call) from err

@@ -93,6 +93,9 @@ class Session(SessionBase[httpx.Client], SyncAccount):
                 headers={**self._headers, **call.headers},
                 auth=self._auth(auth),
                 timeout=self._timeout,
+                # Never follow, even on a client that would: a 307/308 would resend the body
+                # (a password) to wherever the Location points.
+                follow_redirects=False,
             )
         except httpx.HTTPError as err:
             raise self._core.transport_error(err, call) from err
