@@ -12,6 +12,9 @@ Example::
         print(s.get(action="query", meta="siteinfo")["query"]["general"]["sitename"])
 """
 
+import importlib
+import typing
+
 from mwtyped._api_warnings import (
     ApiDeprecationWarning,
     APIWarning,
@@ -24,7 +27,6 @@ from mwtyped._pages import amerge_pages, merge_pages
 from mwtyped._retry import RetryPolicy
 from mwtyped._upload import UploadResult
 from mwtyped._version import __version__
-from mwtyped.async_session import AsyncContinuation, AsyncSession
 from mwtyped.errors import (
     APIError,
     ArticleExistsError,
@@ -53,6 +55,26 @@ from mwtyped.errors import (
     WriteOutcomeUnknownError,
 )
 from mwtyped.session import Session
+
+if typing.TYPE_CHECKING:
+    from mwtyped.async_session import AsyncContinuation, AsyncSession
+
+# The async session (and asyncio with it) loads on first use: sync users never pay for it.
+_LAZY = {"AsyncSession": "mwtyped.async_session", "AsyncContinuation": "mwtyped.async_session"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mwtyped' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DEFAULT_API_PATH",

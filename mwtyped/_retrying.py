@@ -14,7 +14,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import random
@@ -49,8 +48,14 @@ class Clocks:
     rng: random.Random | None = None
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # only async users pay for importing asyncio
+
+    await asyncio.sleep(seconds)
+
+
 SYSTEM_CLOCKS = Clocks(
-    monotonic=time.monotonic, wall=_utc_now, sleep=time.sleep, async_sleep=asyncio.sleep
+    monotonic=time.monotonic, wall=_utc_now, sleep=time.sleep, async_sleep=_asyncio_sleep
 )
 
 

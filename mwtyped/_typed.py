@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from mwtyped._api_warnings import ApiDeprecationWarning, warn_at_caller
 from mwtyped._modules import TokenNeed
@@ -191,6 +191,7 @@ class ActionParams(ApiParams, Generic[R]):
     """
 
     response_type: ClassVar[Any] = None
+    _wire: WireRequest | None = PrivateAttr(default=None)
 
     def wire_params(self) -> dict[str, Any]:
         """Every parameter to send, by wire name, ``action`` first; attached query modules
@@ -209,7 +210,18 @@ class ActionParams(ApiParams, Generic[R]):
         return out
 
     def wire_request(self) -> WireRequest:
-        """The method (POST when the module requires it), parameters and upload files."""
+        """The method (POST when the module requires it), parameters and upload files;
+        computed once per (frozen) object, so reusing a params object is cheap."""
+        cached = self.__pydantic_private__.get("_wire") if self.__pydantic_private__ else None
+        if cached is not None:
+            wire: WireRequest = cached
+            return wire
+        wire = self._build_wire_request()
+        if self.__pydantic_private__ is not None:
+            self.__pydantic_private__["_wire"] = wire
+        return wire
+
+    def _build_wire_request(self) -> WireRequest:
         params = self.wire_params()
         files: dict[str, tuple[str, bytes]] | None = None
         for name in self.upload_params:
