@@ -13,6 +13,7 @@ import time
 
 import mwtyped
 from mwtyped import testwiki
+from mwtyped.api import QueryParams, RevisionsParams, UsercontribsParams
 
 USER_AGENT = f"mwtyped-demo/{mwtyped.__version__} (https://pypi.org/project/mwtyped; demo)"
 
@@ -57,22 +58,21 @@ def main() -> None:
             f"1 MiB chunks, sha1 {'matches' if sha1_ok else 'DIFFERS'}"
         )
 
-        print("read back: my last changes, 2 per request, following continuation:")
-        requests = 0
-        for document in session.get(
-            action="query",
-            list="usercontribs",
-            ucuser=me.username,
-            uclimit=2,
-            ucprop="title|ids|comment",
-            continuation=True,
-        ):
-            requests += 1
-            for change in document["query"]["usercontribs"]:
-                print(f"           r{change['revid']} {change['title']!r}: {change['comment']}")
-            if requests == 3:
-                break
-        print(f"           ({requests} requests)")
+        print("read back: my last changes, 2 per request, following continuation (typed):")
+        contributions = UsercontribsParams(
+            ucuser=[me.username], uclimit=2, ucprop=["title", "ids", "comment"]
+        )
+        for change in session.items(contributions, limit=6):  # -> UsercontribsItem dicts
+            print(f"           r{change['revid']} {change['title']!r}: {change.get('comment')}")
+        answer = session.request(
+            QueryParams(
+                titles=[title],
+                prop=[RevisionsParams(rvprop=["content"], rvslots=["main"])],
+            )
+        )  # -> QueryResponse, validated
+        page = answer["query"]["pages"][0]
+        content = page["revisions"][0]["slots"]["main"]["content"]
+        print(f"page text: {content!r}")
 
         session.logout()
         who = session.get(action="query", meta="userinfo")["query"]["userinfo"]
