@@ -91,15 +91,22 @@ class SessionBase(Generic[ClientT]):
             self._owns_client = False
             # Not set on the user's client: it may serve other sites too.
             self._headers = {"User-Agent": self._core.user_agent}
+            self._client_built(None)
         else:
+            options = dict(session_params)
             headers = {"User-Agent": self._core.user_agent, **session_params.pop("headers", {})}
             session_params.setdefault("timeout", self._core.timeout)
             session_params.setdefault("follow_redirects", False)
             self._client = self._client_class(headers=headers, **session_params)
             self._owns_client = True
+            self._client_built(options)
         self._timeout: httpx.Timeout | Any = (
             self._core.timeout if self._core.timeout_given else httpx.USE_CLIENT_DEFAULT
         )
+
+    def _client_built(self, options: dict[str, Any] | None) -> None:
+        """Called once the client exists, with the options it was built with (``None``:
+        the user's own client)."""
 
     @property
     def host(self) -> str:

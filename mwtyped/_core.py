@@ -33,6 +33,7 @@ from mwtyped._api_warnings import (
 )
 from mwtyped._encoding import FileSpec, encode_params
 from mwtyped._envelope import JSONObject, decode_body
+from mwtyped._http1 import Answer
 from mwtyped._modules import NO_ASSERT_ACTIONS, TOKEN_NEEDS, TokenNeed
 from mwtyped._retry import RetryPolicy
 from mwtyped._tokens import BearerAuth, TokenCache
@@ -317,7 +318,7 @@ class SessionCore:
         body = query.encode("ascii")
         return Call(verb, self.url, body, None, None, sent_headers, read_only, label, model)
 
-    def decode(self, response: httpx.Response, call: Call) -> JSONObject:
+    def decode(self, response: httpx.Response | Answer, call: Call) -> JSONObject:
         """The answer's document; warnings emitted; errors raised as typed exceptions."""
         try:
             content = response.content

@@ -79,9 +79,14 @@ class BearerAuth(httpx.Auth):
         self._token = token
         self._host = httpx.URL(host).host
 
+    @property
+    def header_value(self) -> str:
+        """The ``Authorization`` value (for senders that address this host only)."""
+        return f"Bearer {self._token}"
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if request.url.host == self._host:
-            request.headers["Authorization"] = f"Bearer {self._token}"
+            request.headers["Authorization"] = self.header_value
         yield request
 
     def __repr__(self) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
+from mwtyped._aio_sender import NativeSender
 from mwtyped._async_account import AsyncAccount
 from mwtyped._base import SessionBase
 from mwtyped._continuation import ContinuationState
@@ -89,8 +90,18 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
     _client_class = httpx.AsyncClient
     _other_session = "Session"
 
+    _native: NativeSender | None = None
+
+    def _client_built(self, options: dict[str, Any] | None) -> None:
+        # A client built here sends plain calls over mwtyped's own asyncio connections
+        # (~4x cheaper than httpx.AsyncClient's stack); see mwtyped/_aio_sender.py.
+        if options is not None:
+            self._native = NativeSender.for_client(self._core.url, options)
+
     async def aclose(self) -> None:
         """Close the HTTP client, unless it was handed in with ``session=``."""
+        if self._native is not None:
+            await self._native.aclose()
         if self._owns_client:
             await self._client.aclose()
 
@@ -110,6 +121,24 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         await self.aclose()
 
     async def _send_once(self, call: Call, auth: Auth) -> JSONObject:
+        native = self._native
+        if (
+            native is not None
+            and auth is None
+            and call.files is None
+            and native.usable(self._client)
+        ):
+            try:
+                answer = await native.send(
+                    self._client,
+                    call,
+                    extra_headers=self._headers,
+                    timeout=self._timeout_now(),
+                    bearer=self._core.bearer,
+                )
+            except httpx.HTTPError as err:
+                raise self._core.transport_error(err, call) from err
+            return self._core.decode(answer, call)
         try:
             response = await self._client.request(
                 call.method,
@@ -127,6 +156,11 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         except httpx.HTTPError as err:
             raise self._core.transport_error(err, call) from err
         return self._core.decode(response, call)
+
+    def _timeout_now(self) -> httpx.Timeout:
+        if isinstance(self._timeout, httpx.Timeout):
+            return self._timeout
+        return self._client.timeout
 
     async def _send(self, call: Call, auth: Auth) -> JSONObject:
         """Send with the retry policy; a write whose answer was lost is never resent."""
