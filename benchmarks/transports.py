@@ -12,9 +12,9 @@ siteinfo answer (``json.loads`` included), as a ratio to the sync ``httpx.Client
 * ``httpx.AsyncClient`` over a minimal transport that sends with aiohttp (the httpx API
   kept, aiohttp's I/O underneath);
 * aiohttp itself (``session.get`` + ``json.loads``), the floor;
-* mwtyped's ``AsyncSession`` as it is, and handed an ``httpx.AsyncClient`` on that aiohttp
-  transport (``session=``: no change to mwtyped), next to mwapi's ``AsyncSession`` (the
-  target).
+* mwtyped's ``AsyncSession`` as it is (its own asyncio HTTP/1.1 connections), handed a plain
+  ``httpx.AsyncClient`` (``session=``: the httpx path), and handed one on that aiohttp
+  transport, next to mwapi's ``AsyncSession`` (the target).
 
 Example::
 
@@ -162,7 +162,31 @@ def measure_transports(endpoint: Endpoint, *, n: int, reps: int, chunks: int = 5
                 await mt_plain.get(action="query", meta="siteinfo")
             return k
 
-        add("mwtyped AsyncSession (default httpx.AsyncClient)", mt_gets)
+        add("mwtyped AsyncSession (default: own asyncio HTTP/1.1 connections)", mt_gets)
+
+        async def make_mwtyped_httpx() -> mwtyped.AsyncSession:
+            return mwtyped.AsyncSession(
+                endpoint.host,
+                user_agent=USER_AGENT,
+                api_path=endpoint.api_path,
+                session=httpx.AsyncClient(),
+            )
+
+        async def close_mwtyped_httpx(session: mwtyped.AsyncSession) -> None:
+            await session.client.aclose()
+
+        mt_httpx = bench.aio(make_mwtyped_httpx, close_mwtyped_httpx)
+
+        async def mt_httpx_gets(k: int) -> int:
+            for _ in range(k):
+                await mt_httpx.get(action="query", meta="siteinfo")
+            return k
+
+        add(
+            "mwtyped AsyncSession(session=httpx.AsyncClient())",
+            mt_httpx_gets,
+            "sends with httpx's async stack",
+        )
         if importlib.util.find_spec("aiohttp") is None:
             bench.skip("aiohttp transports", "aiohttp is not installed here")
         else:

@@ -4,9 +4,11 @@ stack: over :class:`~mwtyped._aio_pool.ConnectionPool`, sharing the session's
 timeout), so both ways of sending see one session.
 
 It is used only where it sends exactly what httpx would: a client mwtyped built, with no
-options it does not honour (proxies from the environment, a custom transport, mounts, event
-hooks, HTTP/2, client auth ...), for calls without files or per-request auth. Everything else
-goes through httpx, as does any session handed an ``httpx.AsyncClient`` with ``session=``.
+options it does not honour (proxies from the environment, a custom transport, mounts,
+HTTP/2, client auth ...), for calls without files or per-request auth. Event hooks run as
+httpx runs them (on an ``httpx.Request``/``Response`` built only when there are hooks).
+Everything else goes through httpx, as does any session handed an ``httpx.AsyncClient``
+with ``session=``.
 
 Example::
 
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from mwtyped._aio_pool import ConnectionPool
-from mwtyped._http1 import Answer, AnswerDecodingError, request_head
+from mwtyped._http1 import Answer, AnswerDecodingError, AnswerReader, request_head
 
 if TYPE_CHECKING:
     import ssl
@@ -52,6 +54,7 @@ _HONOURED_OPTIONS = frozenset(
         "max_redirects",
         "default_encoding",
         "http1",
+        "event_hooks",
     }
 )
 # Set by mwtyped on every request, or meaningless here: never copied from the client.
@@ -98,9 +101,9 @@ class NativeSender:
         return cls(url, options)
 
     def usable(self, client: httpx.AsyncClient) -> bool:
-        """Whether the client still sends as it was built (users may set auth or hooks)."""
-        hooks = client.event_hooks
-        return client.auth is None and not hooks["request"] and not hooks["response"]
+        """Whether the client still sends as it was built (auth set later needs httpx's
+        auth flows)."""
+        return client.auth is None
 
     async def send(
         self,
@@ -117,8 +120,13 @@ class NativeSender:
         if self._scheme == "https" and self._ssl is None:
             self._pool.use_ssl(self._make_ssl_context())
         headers = self._request_headers(client, call, extra_headers, bearer)
-        head = request_head(call.method, call.url[len(self._origin) :], self._host_header, headers)
-        reader = await self._pool.send(head + call.content if call.content else head, timeout)
+        hooks = client.event_hooks
+        if hooks["request"] or hooks["response"]:
+            reader = await self._send_hooked(client, call, headers, timeout)
+        else:
+            target = call.url[len(self._origin) :]
+            head = request_head(call.method, target, self._host_header, headers)
+            reader = await self._pool.send(head + call.content if call.content else head, timeout)
         try:
             content = reader.content()
         except AnswerDecodingError as err:
@@ -128,6 +136,34 @@ class NativeSender:
         if _log.isEnabledFor(logging.INFO):
             _log.info('HTTP Request: %s %s "%d"', call.method, call.url, reader.status_code)
         return Answer(reader.status_code, reader.headers, content)
+
+    async def _send_hooked(
+        self,
+        client: httpx.AsyncClient,
+        call: Call,
+        headers: list[tuple[bytes, bytes]],
+        timeout: httpx.Timeout,
+    ) -> AnswerReader:
+        """Send with the client's event hooks run as httpx runs them: request hooks see
+        (and may change) an ``httpx.Request``, response hooks an ``httpx.Response``."""
+        request = httpx.Request(call.method, call.url, headers=headers, content=call.content)
+        for hook in client.event_hooks["request"]:
+            await hook(request)
+        url = request.url
+        if f"{url.scheme}://{url.netloc.decode('ascii')}" != self._origin:
+            raise ValueError(f"an event hook moved the request off {self._origin}: {url}")
+        sent = [(name, value) for name, value in request.headers.raw if name.lower() != b"host"]
+        head = request_head(request.method, url.raw_path.decode("ascii"), self._host_header, sent)
+        reader = await self._pool.send(head + request.content, timeout)
+        response = httpx.Response(
+            reader.status_code,
+            headers=reader.raw_headers,
+            content=reader.raw_body(),
+            request=request,
+        )
+        for hook in client.event_hooks["response"]:
+            await hook(response)
+        return reader
 
     def _request_headers(
         self,

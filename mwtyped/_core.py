@@ -21,7 +21,6 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 
@@ -31,7 +30,7 @@ from mwtyped._api_warnings import (
     emit_api_warnings,
     warn_at_caller,
 )
-from mwtyped._encoding import FileSpec, encode_params
+from mwtyped._encoding import FileSpec, encode_params, form_encode
 from mwtyped._envelope import JSONObject, decode_body
 from mwtyped._http1 import Answer
 from mwtyped._modules import NO_ASSERT_ACTIONS, TOKEN_NEEDS, TokenNeed
@@ -291,7 +290,7 @@ class SessionCore:
             raise ValueError("mwtyped reads JSON answers only: leave 'format' unset")
         pairs = encode_params(merged)
         try:
-            query = urlencode(pairs)
+            query = form_encode(pairs)
         except UnicodeEncodeError:
             raise _unencodable(pairs) from None
         action = merged.get("action")

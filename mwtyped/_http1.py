@@ -139,6 +139,10 @@ class AnswerReader:
             raise WireProtocolError("Server disconnected without sending a response.")
         raise WireProtocolError("Server disconnected before the answer was complete.")
 
+    def raw_body(self) -> bytes:
+        """The body as it came (still compressed, if it was)."""
+        return bytes(self._body)
+
     def content(self) -> bytes:
         """The body, inflated as ``Content-Encoding`` says (raises :class:`AnswerDecodingError`)."""
         body = bytes(self._body)

@@ -537,6 +537,7 @@ def test_async_session_under_faults(
         async def main() -> list[Outcome]:
             async with mwtyped.AsyncSession(proxy.url, **_proxied_options()) as session:
                 session._clocks = clocks.clocks()
+                assert session._native is not None  # mwtyped's own connections under test
                 await session.login(testwiki.bot_user, testwiki.bot_password)
                 await session.token("csrf")
                 tag_requests(session)

@@ -183,6 +183,7 @@ def test_async_session_under_load(testwiki: WikiInfo, run_id: str) -> None:
             testwiki.url, user_agent=USER_AGENT, api_path=testwiki.api_path, timeout=60
         ) as session:
             await session.login(testwiki.bot_user, testwiki.bot_password)
+            assert session._native is not None  # mwtyped's own connections under test
             requests: Counter[str] = Counter()
             _count_requests(session.client, requests)
             await session.token("csrf")  # before going concurrent: see FRESH_SESSION_NOTE
@@ -321,6 +322,7 @@ def test_repeated_work_does_not_grow_memory(testwiki: WikiInfo, run_id: str) -> 
             testwiki.url, user_agent=USER_AGENT, api_path=testwiki.api_path, timeout=60
         ) as session:
             await session.login(testwiki.bot_user, testwiki.bot_password)
+            assert session._native is not None  # mwtyped's own connections under test
             await session.token("csrf")  # before going concurrent: see FRESH_SESSION_NOTE
             gate = asyncio.Semaphore(CONCURRENCY)
 
@@ -398,6 +400,7 @@ def test_cancellation_leaves_the_async_session_usable(testwiki: WikiInfo, run_id
             testwiki.url, user_agent=USER_AGENT, api_path=testwiki.api_path, timeout=60
         ) as session:
             await session.login(testwiki.bot_user, testwiki.bot_password)
+            assert session._native is not None  # mwtyped's own connections under test
             requests: Counter[str] = Counter()
             _count_requests(session.client, requests)
             await session.token("csrf")

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mwtyped import ParamEncodeError
-from mwtyped._encoding import encode_params, encode_value
+from mwtyped._encoding import encode_params, encode_value, form_encode
 from tests.unit.fakes import Driver, FakeWiki, Recorded, api_json
 
 US = "\x1f"
@@ -411,3 +412,17 @@ def test_any_list_value_containing_unit_separator_is_rejected(
     with pytest.raises(ParamEncodeError) as info:
         encode_params(params)
     assert info.value.param == name
+
+
+@given(
+    pairs=st.lists(st.tuples(st.text(max_size=80), st.text(max_size=120)).map(tuple), max_size=12)
+)
+def test_form_encode_is_urlencode_byte_for_byte(pairs: list[tuple[str, str]]) -> None:
+    try:
+        expected = urlencode(pairs)
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            form_encode(pairs)
+        return
+    assert form_encode(pairs) == expected
+    assert form_encode(pairs) == expected  # the second time from the cache

@@ -420,12 +420,11 @@ def test_tls_with_a_trusted_certificate_and_refusal_without() -> None:
     "options",
     [
         {"transport": httpx.AsyncHTTPTransport()},
-        {"event_hooks": {"request": [], "response": []}},
         {"http2": True},
         {"proxy": "http://127.0.0.1:9"},
         {"auth": ("user", "pass")},
     ],
-    ids=["transport", "event_hooks", "http2", "proxy", "auth"],
+    ids=["transport", "http2", "proxy", "auth"],
 )
 def test_options_only_httpx_honours_make_the_session_send_with_httpx(
     options: dict[str, Any],
@@ -473,5 +472,52 @@ def test_a_client_of_the_users_own_or_auth_set_later_goes_through_httpx() -> Non
                 assert not session._native.usable(session.client)
                 await query(session)
                 assert server.requests[-1].headers["authorization"].startswith("Basic ")
+
+    run(scenario)
+
+
+def test_event_hooks_run_as_httpx_runs_them() -> None:
+    body = Reply.json(SITEINFO).data.split(b"\r\n\r\n", 1)[1]
+    packed = Reply.raw(gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    seen: list[str] = []
+
+    async def tag(request: httpx.Request) -> None:
+        request.headers["X-Tag"] = "tagged"
+        seen.append(f"request {request.method} {request.url.params['meta']}")
+
+    async def look(response: httpx.Response) -> None:
+        await response.aread()
+        seen.append(f"response {response.status_code} {response.json()['query']['general']}")
+
+    async def scenario() -> None:
+        async with (
+            WireServer(lambda r: packed) as server,
+            session_for(server, event_hooks={"request": [tag], "response": [look]}) as session,
+        ):
+            assert session._native is not None
+            assert await query(session) == SITEINFO
+            assert server.requests[0].headers["x-tag"] == "tagged"
+            session.client.event_hooks["request"].clear()
+            session.client.event_hooks["response"].clear()
+            await query(session)
+            assert "x-tag" not in server.requests[1].headers
+            assert server.connections_opened == 1
+
+    run(scenario)
+    assert seen == ["request GET siteinfo", "response 200 {'sitename': 'Wire'}"]
+
+
+def test_a_hook_that_moves_the_request_elsewhere_is_refused() -> None:
+    async def elsewhere(request: httpx.Request) -> None:
+        request.url = httpx.URL("http://example.org/api.php")
+
+    async def scenario() -> None:
+        async with (
+            WireServer(siteinfo) as server,
+            session_for(server, event_hooks={"request": [elsewhere]}) as session,
+        ):
+            with pytest.raises(ValueError, match="moved the request"):
+                await query(session)
+            assert server.requests == []
 
     run(scenario)
