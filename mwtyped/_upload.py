@@ -4,9 +4,10 @@ Chunked: ``stash=1`` + ``filesize`` + ``offset`` + a ``chunk`` part, answered ``
 with the next ``offset`` and a ``filekey``, until ``Success`` gives the final ``filekey``;
 then a commit (``filekey`` + ``comment``/``text``) publishes the file. A chunk whose answer
 was lost is sent again at the same offset: if it had arrived, the wiki answers
-``stashfailed`` with the offset it has, and the upload resumes from there. (Not for the
-last chunk: once the stash has assembled the file, the old filekey is gone and the resend
-fails with a typed error; nothing is published, the caller uploads again.)
+``stashfailed`` with the offset it has, and the upload resumes from there. The last chunk
+is different: once it arrives the stash assembles the file under a new filekey (the one in
+the lost answer) and forgets the old one, so the resend is refused; then the chunks are sent
+again from the start under a fresh stash entry (once), since nothing was published.
 
 Warnings (``exists``, ``duplicate``, ``nochange``, ...) are never dropped: without
 ``ignore_warnings`` they raise :class:`~mwtyped.UploadWarningError`, whose ``filekey`` lets
@@ -144,6 +145,7 @@ def _server_offset(err: APIError) -> int | None:
 def _chunks(reader: _Reader, filename: str, chunk_size: int, ignore_warnings: bool) -> Flow[str]:
     """Send every chunk to the stash; return the final filekey."""
     offset, filekey, resends = 0, None, 0
+    answer_lost = restarted = False
     while True:
         chunk = reader.read(offset, chunk_size)
         params: dict[str, Any] = {
@@ -163,14 +165,22 @@ def _chunks(reader: _Reader, filename: str, chunk_size: int, ignore_warnings: bo
             resends += 1
             if resends > _CHUNK_RESENDS:
                 raise err from None
+            answer_lost = True
             continue
         except APIError as err:
             server_offset = _server_offset(err)
             resends += 1
+            if server_offset is None and answer_lost and not restarted:
+                # The lost answer was to the last chunk: its filekey is gone (see above).
+                offset, filekey, resends, restarted = 0, None, 0, True
+                answer_lost = False
+                continue
             if server_offset is None or resends > _CHUNK_RESENDS:
                 raise
             offset = server_offset
+            answer_lost = False
             continue
+        answer_lost = False
         answer = member(document, "upload")
         result = answer.get("result") if isinstance(answer, Mapping) else None
         if result == "Continue":

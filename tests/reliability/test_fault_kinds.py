@@ -223,28 +223,18 @@ def test_a_lost_answer_during_an_upload(
         if r.params.get("action") == "upload" and "stash" not in r.params
     ]
     assert len(publishes) <= 1  # a publishing request is never resent
-    if where in ("first-chunk", "middle-chunk"):
-        assert error is None  # the chunk was resent and the upload resumed
+    if where in ("first-chunk", "middle-chunk", "last-chunk"):
+        # The chunk was resent and the upload resumed (after the last chunk: from the start).
+        assert error is None, repr(error)
         assert len(versions) == 1
         assert len(publishes) == 1
     elif where in ("commit", "single-shot"):
         assert isinstance(error, mwtyped.WriteOutcomeUnknownError), error
         assert len(versions) == 1  # the wiki had acted: the file is there, whole
-    else:  # last-chunk: safe either way (see the xfail test below for the better outcome)
-        assert error is None or (isinstance(error, mwtyped.APIError) and versions == [])
+    else:
+        raise AssertionError(where)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (recovery): mwtyped/_upload.py _chunks() resends the LAST chunk after its answer "
-        "was lost, but MediaWiki has already assembled the file under a new filekey (the one "
-        "in the lost answer) and answers 'uploadstash-file-not-found' for the old one, so the "
-        "upload fails with APIError instead of resuming as the module docstring promises; "
-        "expected it to recover, e.g. by restarting the chunks or by finding the assembled "
-        "file with list=mystashedfiles. Nothing is published, so this is safe, only lost work"
-    ),
-)
 def test_a_lost_answer_to_the_last_chunk_is_recovered(
     testwiki: WikiInfo, fault_proxy: ProxyFactory
 ) -> None:

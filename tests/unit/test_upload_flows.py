@@ -38,6 +38,7 @@ class StashWiki:
     warnings_on_commit: JSONObject | None = None
     published: list[bytes] = field(default_factory=list)
     seen_offsets: list[int] = field(default_factory=list)
+    assembled: bool = False
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
@@ -51,6 +52,22 @@ class StashWiki:
         if "chunk" in parts:
             offset = int(fields["offset"])
             self.seen_offsets.append(offset)
+            if "filekey" not in fields:
+                self.stash = bytearray()  # a new stash entry
+                self.assembled = False
+            elif self.assembled:
+                # MediaWiki has moved the assembled file to a new filekey: the old one is gone.
+                return api_json(
+                    {
+                        "errors": [
+                            {
+                                "code": "uploadstash-file-not-found",
+                                "text": "Key not found in stash",
+                                "module": "upload",
+                            }
+                        ]
+                    }
+                )
             if offset != len(self.stash):
                 return api_json(
                     {
@@ -65,6 +82,7 @@ class StashWiki:
                     }
                 )
             self.stash += parts["chunk"]
+            self.assembled = len(self.stash) >= int(fields["filesize"])
             if self.lose_answer_once_at == offset:
                 self.lose_answer_once_at = None
                 raise httpx.RemoteProtocolError("Server disconnected without sending a response")
@@ -149,6 +167,18 @@ def test_a_chunk_whose_answer_was_lost_is_resent_and_resumes_at_the_stash_offset
     # The lost chunk had arrived: the resend at 4096 is refused with the stash's offset.
     assert stash.seen_offsets == [0, 4096, 4096, 8192]
     assert stash.published == [DATA]
+
+
+def test_a_lost_answer_to_the_last_chunk_restarts_the_chunks_once(
+    upload_driver: tuple[Driver, StashWiki, FakeWiki],
+) -> None:
+    driver, stash, _ = upload_driver
+    stash.lose_answer_once_at = 8192
+    result = driver.call("upload", "D.txt", io.BytesIO(DATA), chunk_size=4096)
+    # The resend of the last chunk is refused (its filekey is gone): start again, once.
+    assert stash.seen_offsets == [0, 4096, 8192, 8192, 0, 4096, 8192]
+    assert stash.published == [DATA]
+    assert result.imageinfo["size"] == len(DATA)
 
 
 def test_warnings_raise_upload_warning_error_with_the_filekey(
