@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -32,7 +32,6 @@ from mwtyped._api_warnings import (
 )
 from mwtyped._encoding import FileSpec, encode_params, form_encode
 from mwtyped._envelope import JSONObject, decode_body
-from mwtyped._http1 import Answer
 from mwtyped._modules import NO_ASSERT_ACTIONS, TOKEN_NEEDS, TokenNeed
 from mwtyped._retry import RetryPolicy
 from mwtyped._tokens import BearerAuth, TokenCache
@@ -47,6 +46,9 @@ from mwtyped.errors import (
     TransportError,
     WriteOutcomeUnknownError,
 )
+
+if TYPE_CHECKING:
+    from mwtyped._http1 import Answer
 
 __all__ = [
     "DEFAULT_API_PATH",
