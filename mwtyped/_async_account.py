@@ -10,6 +10,8 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any, TypeVar
 
 from mwtyped._core import SessionCore
@@ -17,6 +19,7 @@ from mwtyped._flows import Flow
 from mwtyped._login import LoginOutcome, continue_login_flow, login_flow, logout_flow
 from mwtyped._tokens import fetch_tokens_flow
 from mwtyped._upload import DEFAULT_CHUNK_SIZE, UploadResult, UploadSource, upload_flow
+from mwtyped.errors import MWTypedError
 
 __all__ = ["AsyncAccount"]
 
@@ -40,9 +43,33 @@ class AsyncAccount:
         cached = self._core.tokens.get(token_type)
         if cached is not None:
             return cached
+        # One fetch per type at a time, shared by every task that needs it: concurrent token
+        # requests of one wiki session can invalidate each other.
+        fetches = self.__dict__.setdefault("_token_fetches", {})
+        pending: asyncio.Task[str] | None = fetches.get(token_type)
+        if (
+            pending is None
+            or pending.done()
+            or pending.get_loop() is not asyncio.get_running_loop()
+        ):
+            pending = asyncio.ensure_future(self._fetch_token(token_type))
+            pending.add_done_callback(_retrieve)
+            fetches[token_type] = pending
+        return await asyncio.shield(pending)
+
+    async def _fetch_token(self, token_type: str) -> str:
         fetched = (await self._run(fetch_tokens_flow([token_type])))[token_type]
         self._core.tokens.put(token_type, fetched)
         return fetched
+
+    async def _after_login(self, outcome: LoginOutcome) -> LoginOutcome:
+        self._core.logged_in(outcome.username)
+        # Before the caller goes concurrent: MediaWiki can lose the token secret of a fresh
+        # session to concurrent requests (docs/login.md, "Tokens"). A failure here is left to
+        # the first write, which fetches again and reports it.
+        with contextlib.suppress(MWTypedError):
+            await self.token("csrf")
+        return outcome
 
     async def login(
         self, username: str, password: str, login_token: str | None = None
@@ -57,15 +84,11 @@ class AsyncAccount:
             # A fresh wiki session; a token the caller fetched belongs to the current one.
             self._forget_wiki_cookies()
         flow = login_flow(username, password, login_token, self._core.host + "/")
-        outcome = await self._run(flow)
-        self._core.logged_in(outcome.username)
-        return outcome
+        return await self._after_login(await self._run(flow))
 
     async def continue_login(self, login_token: str, **fields: Any) -> LoginOutcome:
         """Finish a login that raised :class:`~mwtyped.ClientInteractionRequest`."""
-        outcome = await self._run(continue_login_flow(login_token, fields))
-        self._core.logged_in(outcome.username)
-        return outcome
+        return await self._after_login(await self._run(continue_login_flow(login_token, fields)))
 
     async def logout(self) -> None:
         """End the logged-in session on the wiki (with a csrf token) and forget tokens."""
@@ -96,3 +119,9 @@ class AsyncAccount:
                 extra=params,
             )
         )
+
+
+def _retrieve(task: asyncio.Task[str]) -> None:
+    """Mark a shared fetch's failure as seen: the tasks awaiting it got it already."""
+    if not task.cancelled():
+        task.exception()

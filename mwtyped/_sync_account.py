@@ -11,6 +11,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, TypeVar
 
 from mwtyped._core import SessionCore
@@ -18,6 +19,7 @@ from mwtyped._flows import Flow
 from mwtyped._login import LoginOutcome, continue_login_flow, login_flow, logout_flow
 from mwtyped._tokens import fetch_tokens_flow
 from mwtyped._upload import DEFAULT_CHUNK_SIZE, UploadResult, UploadSource, upload_flow
+from mwtyped.errors import MWTypedError
 
 __all__ = ["SyncAccount"]
 
@@ -41,12 +43,26 @@ class SyncAccount:
 
         Example: ``session.token("csrf")``; writes get theirs without asking.
         """
-        cached = self._core.tokens.get(token_type)
+        tokens = self._core.tokens
+        cached = tokens.get(token_type)
         if cached is not None:
             return cached
-        fetched = self._run(fetch_tokens_flow([token_type]))[token_type]
-        self._core.tokens.put(token_type, fetched)
-        return fetched
+        with tokens.fetch_lock:
+            cached = tokens.get(token_type)  # fetched by another thread while we waited
+            if cached is not None:
+                return cached
+            fetched = self._run(fetch_tokens_flow([token_type]))[token_type]
+            tokens.put(token_type, fetched)
+            return fetched
+
+    def _after_login(self, outcome: LoginOutcome) -> LoginOutcome:
+        self._core.logged_in(outcome.username)
+        # Before the caller goes concurrent: MediaWiki can lose the token secret of a fresh
+        # session to concurrent requests (docs/login.md, "Tokens"). A failure here is left to
+        # the first write, which fetches again and reports it.
+        with contextlib.suppress(MWTypedError):
+            self.token("csrf")
+        return outcome
 
     def login(self, username: str, password: str, login_token: str | None = None) -> LoginOutcome:
         """Log in: ``User@Label`` with a bot password, other names with ``clientlogin``.
@@ -62,17 +78,14 @@ class SyncAccount:
             # A fresh wiki session; a token the caller fetched belongs to the current one.
             self._forget_wiki_cookies()
         outcome = self._run(login_flow(username, password, login_token, self._core.host + "/"))
-        self._core.logged_in(outcome.username)
-        return outcome
+        return self._after_login(outcome)
 
     def continue_login(self, login_token: str, **fields: Any) -> LoginOutcome:
         """Finish a login that raised :class:`~mwtyped.ClientInteractionRequest`.
 
         Example: ``session.continue_login(err.login_token, OATHToken="123456")``.
         """
-        outcome = self._run(continue_login_flow(login_token, fields))
-        self._core.logged_in(outcome.username)
-        return outcome
+        return self._after_login(self._run(continue_login_flow(login_token, fields)))
 
     def logout(self) -> None:
         """End the logged-in session on the wiki (with a csrf token) and forget tokens."""

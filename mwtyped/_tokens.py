@@ -28,6 +28,9 @@ class TokenCache:
     def __init__(self) -> None:
         self._tokens: dict[str, str] = {}
         self._lock = threading.Lock()
+        # Held by the thread fetching a token, so the others wait for it instead of each
+        # asking: concurrent token requests of one wiki session can invalidate each other.
+        self.fetch_lock = threading.Lock()
 
     def get(self, token_type: str) -> str | None:
         with self._lock:

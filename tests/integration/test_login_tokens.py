@@ -194,8 +194,19 @@ def revisions(live: Live, title: str) -> dict[str, Any]:
     )
 
 
+def test_login_leaves_the_csrf_token_cached(live: LiveWiki) -> None:
+    session = live.session("bot")
+    log = session.record_requests()
+    cached = session.session._core.tokens.get("csrf")
+    assert cached is not None
+    assert cached != "+\\"  # the logged-in account's token, not the anonymous one
+    assert session.token("csrf") == cached
+    assert len(log) == 0
+
+
 def test_csrf_token_is_fetched_once_and_cached(live: LiveWiki) -> None:
     session = live.session("bot")
+    session.session._core.tokens.clear()  # as after a badtoken: fetched on next use
     log = session.record_requests()
 
     first = session.token("csrf")
@@ -215,22 +226,24 @@ def test_tokens_are_dropped_on_login_and_logout(live: LiveWiki, testwiki: WikiIn
     admin_token = session.token("csrf")
 
     session.login(testwiki.user, testwiki.user_password)
-    assert session.session._core.tokens.get("csrf") is None
+    # login() dropped the bot's token and fetched the new account's before returning.
+    tester_token = session.session._core.tokens.get("csrf")
+    assert tester_token not in (None, admin_token, "+\\")
     log = session.record_requests()
-    tester_token = session.token("csrf")
-    assert log.actions() == ["GET query"]
-    assert tester_token not in (admin_token, "+\\")
+    assert session.token("csrf") == tester_token
+    assert len(log) == 0
 
     session.logout()
     assert session.session._core.tokens.get("csrf") is None
     assert session.token("csrf") == "+\\"  # anonymous again
-    assert len(log) == 3  # logout's POST, then the fresh token
+    assert log.actions() == ["POST logout", "GET query"]  # then the fresh token
 
 
 def test_write_without_token_gets_one_and_asserts_user(
     live: LiveWiki, unique: Callable[[str], str]
 ) -> None:
     session = live.session("bot")
+    session.session._core.tokens.clear()  # no token cached: the write gets one itself
     title = unique("Auto token")
     log = session.record_requests()
 

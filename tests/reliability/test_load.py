@@ -55,7 +55,8 @@ SOCKET_SLACK = 2  # sockets another thread of the process may open meanwhile
 RSS_GROWTH_LIMIT = 64 * 1024 * 1024
 STALE_TOKEN = "0" * 32 + "+\\"
 FRESH_SESSION_NOTE = """
-Both load tests fetch the csrf token once before going concurrent. Without that, on a
+Both load tests fetch the csrf token once before going concurrent (login() now does it
+too, so that call finds it cached). Without that, on a
 session just logged in, MediaWiki itself can invalidate the first csrf tokens: requests of
 the same session running concurrently write the session back without the token secret the
 token request had just created (seen with 6 threads: the first three tokens fetched within
@@ -225,10 +226,11 @@ def test_async_session_under_load(testwiki: WikiInfo, run_id: str) -> None:
             figures["token_fetches"] = requests["GET tokens"]
             figures["badtoken_recovered"] = requests["error badtoken"]
             assert most_in_flight <= CONCURRENCY
-            # One fetch up front; after the token went stale, each edit in flight may have
-            # refetched it, never more.
+            # login() fetched the token (before counting). After it went stale, the edits in
+            # flight share one refetch (single-flight); a second only if the wiki refused the
+            # fresh one too.
             assert requests["error badtoken"] >= 1, requests
-            assert 2 <= requests["GET tokens"] <= 1 + CONCURRENCY, requests
+            assert 1 <= requests["GET tokens"] <= 2, requests
 
     asyncio.run(main())
     assert [repr(e) for e in errors] == []
@@ -296,8 +298,9 @@ def test_sync_session_shared_by_threads(testwiki: WikiInfo, run_id: str) -> None
         figures["seconds"] = round(time.monotonic() - started, 1)
         figures["token_fetches"] = requests["GET tokens"]
         figures["badtoken_recovered"] = requests["error badtoken"]
-        # One fetch up front, then at most one per thread after the token went stale.
-        assert 2 <= requests["GET tokens"] <= 1 + THREADS, requests
+        # login() fetched the token (before counting); the threads hit by the stale token
+        # share one refetch (single-flight), a second only if the fresh one was refused too.
+        assert 1 <= requests["GET tokens"] <= 2, requests
         # The token is still good: one more edit uses it without a fetch.
         before = requests["GET tokens"]
         answer = session.post(**_edit_params(prefix, 99_999))

@@ -41,6 +41,7 @@ class AuthWiki:
     )
     csrf: list[str] = field(default_factory=lambda: ["csrf-1+\\", "csrf-2+\\"])
     issued_csrf: str = ""
+    csrf_refused: bool = False
     edits: list[dict[str, str]] = field(default_factory=list)
 
     def __call__(self, request: httpx.Request, sent: Recorded) -> httpx.Response:
@@ -48,6 +49,8 @@ class AuthWiki:
         action = params.get("action")
         if action == "query" and params.get("meta") == "tokens":
             kind = params["type"]
+            if kind == "csrf" and self.csrf_refused:
+                return api_json({"error": {"code": "internal_api_error_DBQueryError"}}, 500)
             value = self.csrf[0] if kind == "csrf" else f"{kind}-token+\\"
             if kind == "csrf":
                 self.issued_csrf = value
@@ -95,6 +98,10 @@ def sent_requests(driver: Driver) -> list[Recorded]:
     return wiki.requests
 
 
+def last_action(driver: Driver, action: str) -> Recorded:
+    return [r for r in sent_requests(driver) if r.params.get("action") == action][-1]
+
+
 def run(driver: Driver, name: str, *args: Any, **kwargs: Any) -> Any:
     """Call a session method by name on either kind of driver."""
     return driver.call(name, *args, **kwargs)
@@ -103,8 +110,10 @@ def run(driver: Driver, name: str, *args: Any, **kwargs: Any) -> Any:
 def test_bot_password_login_uses_action_login_and_posts_the_password(auth_driver: Driver) -> None:
     outcome = run(auth_driver, "login", "Admin@bot", BOT_PASSWORD)
     assert outcome == mwtyped.LoginOutcome("Admin", 1, "login")
-    token_request, login_request = sent_requests(auth_driver)
+    token_request, login_request, csrf_request = sent_requests(auth_driver)
     assert token_request.params["type"] == "login"
+    # The csrf token is fetched right after login, before the caller can go concurrent.
+    assert csrf_request.params["type"] == "csrf"
     assert login_request.method == "POST"
     assert login_request.query == []  # nothing in the URL
     assert [k for k, _ in login_request.form][-1] == "lgtoken"
@@ -152,7 +161,7 @@ def test_main_account_uses_clientlogin(auth_driver: Driver, auth_wiki: AuthWiki)
     auth_wiki.clientlogin_status = [{"status": "PASS", "username": "Tester"}]
     outcome = run(auth_driver, "login", "Tester", PASSWORD)
     assert outcome == mwtyped.LoginOutcome("Tester", None, "clientlogin")
-    sent = sent_requests(auth_driver)[-1].params
+    sent = last_action(auth_driver, "clientlogin").params
     assert sent["username"] == "Tester"
     assert sent["loginreturnurl"] == "https://wiki.example.org/"
     assert sent["logintoken"] == "login-token+\\"
@@ -198,7 +207,7 @@ def test_ui_step_raises_client_interaction_request_then_continue_login_passes(
     assert "login-token" not in repr(request)
     outcome = run(auth_driver, "continue_login", request.login_token, OATHToken="123456")
     assert outcome.username == "Tester"
-    sent = sent_requests(auth_driver)[-1]
+    sent = last_action(auth_driver, "clientlogin")
     assert sent.params["logincontinue"] == ""
     assert sent.params["OATHToken"] == "123456"
     assert [k for k, _ in sent.form][-1] == "logintoken"
@@ -348,3 +357,77 @@ def test_login_over_plain_http_to_another_host_warns_loudly(host: str, warns: bo
         assert insecure[0].filename == __file__
         assert BOT_PASSWORD not in str(insecure[0].message)
     session.close()
+
+
+TOKEN_ANSWER = {"batchcomplete": True, "query": {"tokens": {"csrftoken": "shared+\\"}}}
+
+
+def test_threads_needing_a_token_share_one_fetch() -> None:
+    import threading
+    import time
+
+    fetches: list[str] = []
+
+    def slow_tokens(request: httpx.Request) -> httpx.Response:
+        fetches.append(request.url.params["type"])
+        time.sleep(0.05)  # long enough for every thread to ask meanwhile
+        return api_json(TOKEN_ANSWER)
+
+    session = mwtyped.Session(
+        "https://wiki.example.org",
+        user_agent="t/1 (t@example.org)",
+        transport=httpx.MockTransport(slow_tokens),
+    )
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda: got.append(session.token())) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session.close()
+    assert got == ["shared+\\"] * 6
+    assert fetches == ["csrf"]
+
+
+def test_tasks_needing_a_token_share_one_fetch_and_a_failure_reaches_them_all() -> None:
+    import asyncio
+
+    fetches: list[str] = []
+    answers = [api_json({"error": {"code": "readonly", "info": "The wiki is read-only"}}, 200)]
+
+    async def slow_tokens(request: httpx.Request) -> httpx.Response:
+        fetches.append(request.url.params["type"])
+        await asyncio.sleep(0.05)
+        return answers.pop(0) if answers else api_json(TOKEN_ANSWER)
+
+    async def scenario() -> None:
+        async with mwtyped.AsyncSession(
+            "https://wiki.example.org",
+            user_agent="t/1 (t@example.org)",
+            retry=0,
+            transport=httpx.MockTransport(slow_tokens),
+        ) as session:
+            failed = await asyncio.gather(
+                *(session.token() for _ in range(5)), return_exceptions=True
+            )
+            assert all(isinstance(f, mwtyped.ReadOnlyError) for f in failed), failed
+            assert await asyncio.gather(*(session.token() for _ in range(5))) == ["shared+\\"] * 5
+            # A cancelled waiter does not cancel the fetch the others share.
+            session._core.tokens.clear()
+            first = asyncio.ensure_future(session.token())
+            second = asyncio.ensure_future(session.token())
+            await asyncio.sleep(0.01)
+            first.cancel()
+            assert await second == "shared+\\"
+
+    asyncio.run(scenario())
+    assert fetches == ["csrf", "csrf", "csrf"]
+
+
+def test_a_failed_csrf_fetch_after_login_does_not_fail_the_login(
+    auth_driver: Driver, auth_wiki: AuthWiki
+) -> None:
+    auth_wiki.csrf_refused = True
+    outcome = run(auth_driver, "login", "Admin@bot", BOT_PASSWORD)
+    assert outcome.username == "Admin"
+    assert auth_driver.session.username == "Admin"  # type: ignore[attr-defined]
