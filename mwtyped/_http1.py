@@ -160,12 +160,7 @@ class AnswerReader:
                 if not self._read_head():
                     return False
             elif state == _LENGTH:
-                buffer = self._buffer
-                take = min(self._remaining, len(buffer))
-                self._body += buffer[:take]
-                del buffer[:take]
-                self._remaining -= take
-                if self._remaining:
+                if not self._move_body_bytes():
                     return False
                 self._state = _DONE
             elif state == _CHUNK_SIZE:
@@ -185,12 +180,7 @@ class AnswerReader:
                     self._remaining = size
                     self._state = _CHUNK_DATA
             elif state == _CHUNK_DATA:
-                buffer = self._buffer
-                take = min(self._remaining, len(buffer))
-                self._body += buffer[:take]
-                del buffer[:take]
-                self._remaining -= take
-                if self._remaining:
+                if not self._move_body_bytes():
                     return False
                 self._state = _CHUNK_END
             elif state == _CHUNK_END:
@@ -214,6 +204,15 @@ class AnswerReader:
                 if self._buffer:
                     self.trailing_bytes = True
                 return True
+
+    def _move_body_bytes(self) -> bool:
+        """Move up to ``_remaining`` buffered bytes into the body; ``True`` once all came."""
+        buffer = self._buffer
+        take = min(self._remaining, len(buffer))
+        self._body += buffer[:take]
+        del buffer[:take]
+        self._remaining -= take
+        return not self._remaining
 
     def _line(self, limit: int, what: str) -> bytes | None:
         end = self._buffer.find(b"\r\n")
