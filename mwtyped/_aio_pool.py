@@ -10,7 +10,7 @@ malformed), ``DecodingError`` (a body that does not inflate).
 
 Example::
 
-    pool = ConnectionPool("http", "127.0.0.1", 8080, ssl_context=None, limits=httpx.Limits())
+    pool = ConnectionPool(PoolSettings.of("127.0.0.1", 8080, False, httpx.Limits()))
     answer = await pool.send(b"GET /api.php?... HTTP/1.1\\r\\nHost: ...\\r\\n\\r\\n", timeout)
     answer.status_code, answer.content()
     await pool.aclose()
@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import ssl
 from collections import deque
 
 import httpx
 
 from mwtyped._http1 import AnswerReader, WireProtocolError
+from mwtyped._native import PoolSettings
 
 __all__ = ["ConnectionPool"]
 
@@ -109,25 +109,14 @@ class ConnectionPool:
     ``limits.max_connections`` open, idle ones kept ``limits.keepalive_expiry`` seconds.
     Bound to the event loop that first uses it: under another loop it starts afresh."""
 
-    def __init__(
-        self,
-        scheme: str,
-        host: str,
-        port: int,
-        *,
-        ssl_context: ssl.SSLContext | None,
-        limits: httpx.Limits,
-    ) -> None:
-        self._host = host
-        self._port = port
-        self._tls = scheme == "https"
-        self._ssl = ssl_context
-        # None in httpx.Limits means "no limit".
-        self._max = limits.max_connections if limits.max_connections is not None else 1 << 30
-        idle = limits.max_keepalive_connections
-        self._max_idle = idle if idle is not None else self._max
-        expiry = limits.keepalive_expiry
-        self._expiry = expiry if expiry is not None else math.inf
+    def __init__(self, settings: PoolSettings) -> None:
+        self._host = settings.host
+        self._port = settings.port
+        self._tls = settings.tls
+        self._ssl: ssl.SSLContext | None = None
+        self._max = settings.max_connections
+        self._max_idle = settings.max_idle
+        self._expiry = settings.keepalive_expiry
         self._idle: list[_Connection] = []
         self._open = 0
         self._waiting: deque[asyncio.Future[None]] = deque()

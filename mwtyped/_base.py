@@ -15,8 +15,9 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from mwtyped._core import SessionCore
+from mwtyped._core import Call, SessionCore
 from mwtyped._log_redaction import install_log_redaction
+from mwtyped._native import NativeSenderBase
 from mwtyped._retry import RetryPolicy
 from mwtyped._retrying import SYSTEM_CLOCKS, Clocks
 
@@ -103,6 +104,31 @@ class SessionBase(Generic[ClientT]):
         self._timeout: httpx.Timeout | Any = (
             self._core.timeout if self._core.timeout_given else httpx.USE_CLIENT_DEFAULT
         )
+
+    _native: NativeSenderBase | None = None
+
+    def _sends_natively(self, call: Call, auth: Any) -> bool:
+        """Whether ``call`` goes over mwtyped's own connections (mwtyped/_native.py)."""
+        native = self._native
+        return (
+            native is not None
+            and auth is None
+            and call.files is None
+            and native.usable(self._client)
+        )
+
+    def _native_options(self) -> dict[str, Any]:
+        return {
+            "extra_headers": self._headers,
+            "timeout": self._timeout_now(),
+            "bearer": self._core.bearer,
+        }
+
+    def _timeout_now(self) -> httpx.Timeout:
+        """The timeout of the next request: the session's, else the client's."""
+        if isinstance(self._timeout, httpx.Timeout):
+            return self._timeout
+        return self._client.timeout
 
     def _client_built(self, options: dict[str, Any] | None) -> None:
         """Called once the client exists, with the options it was built with (``None``:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
-from mwtyped._aio_sender import NativeSender
+from mwtyped._aio_sender import AsyncNativeSender
 from mwtyped._async_account import AsyncAccount
 from mwtyped._base import SessionBase
 from mwtyped._continuation import ContinuationState
@@ -90,13 +90,13 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
     _client_class = httpx.AsyncClient
     _other_session = "Session"
 
-    _native: NativeSender | None = None
+    _native: AsyncNativeSender | None = None
 
     def _client_built(self, options: dict[str, Any] | None) -> None:
         # A client built here sends plain calls over mwtyped's own asyncio connections
         # (~4x cheaper than httpx.AsyncClient's stack); see mwtyped/_aio_sender.py.
         if options is not None:
-            self._native = NativeSender.for_client(self._core.url, options)
+            self._native = AsyncNativeSender.for_client(self._core.url, options)
 
     async def aclose(self) -> None:
         """Close the HTTP client, unless it was handed in with ``session=``."""
@@ -121,21 +121,9 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         await self.aclose()
 
     async def _send_once(self, call: Call, auth: Auth) -> JSONObject:
-        native = self._native
-        if (
-            native is not None
-            and auth is None
-            and call.files is None
-            and native.usable(self._client)
-        ):
+        if self._native is not None and self._sends_natively(call, auth):
             try:
-                answer = await native.send(
-                    self._client,
-                    call,
-                    extra_headers=self._headers,
-                    timeout=self._timeout_now(),
-                    bearer=self._core.bearer,
-                )
+                answer = await self._native.send(self._client, call, **self._native_options())
             except httpx.HTTPError as err:
                 raise self._core.transport_error(err, call) from err
             return self._core.decode(answer, call)
@@ -156,11 +144,6 @@ class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
         except httpx.HTTPError as err:
             raise self._core.transport_error(err, call) from err
         return self._core.decode(response, call)
-
-    def _timeout_now(self) -> httpx.Timeout:
-        if isinstance(self._timeout, httpx.Timeout):
-            return self._timeout
-        return self._client.timeout
 
     async def _send(self, call: Call, auth: Auth) -> JSONObject:
         """Send with the retry policy; a write whose answer was lost is never resent."""

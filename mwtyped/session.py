@@ -28,6 +28,7 @@ from mwtyped._modules import TokenNeed
 from mwtyped._pages import merge_pages
 from mwtyped._retrying import RetryController
 from mwtyped._sync_account import SyncAccount
+from mwtyped._sync_sender import SyncNativeSender
 from mwtyped.errors import (
     BadTokenError,
     HTTPStatusError,
@@ -65,8 +66,18 @@ class Session(SessionBase[httpx.Client], SyncAccount):
     _client_class = httpx.Client
     _other_session = "AsyncSession"
 
+    _native: SyncNativeSender | None = None
+
+    def _client_built(self, options: dict[str, Any] | None) -> None:
+        # A client built here sends plain calls over mwtyped's own keep-alive connections
+        # (~5x cheaper than httpx's stack); see mwtyped/_native.py.
+        if options is not None:
+            self._native = SyncNativeSender.for_client(self._core.url, options)
+
     def close(self) -> None:
         """Close the HTTP client, unless it was handed in with ``session=``."""
+        if self._native is not None:
+            self._native.close()
         if self._owns_client:
             self._client.close()
 
@@ -83,6 +94,12 @@ class Session(SessionBase[httpx.Client], SyncAccount):
 
     # -- sending ---------------------------------------------------------------------------
     def _send_once(self, call: Call, auth: Auth) -> JSONObject:
+        if self._native is not None and self._sends_natively(call, auth):
+            try:
+                answer = self._native.send(self._client, call, **self._native_options())
+            except httpx.HTTPError as err:
+                raise self._core.transport_error(err, call) from err
+            return self._core.decode(answer, call)
         try:
             response = self._client.request(
                 call.method,

@@ -521,6 +521,7 @@ def test_sync_session_under_faults(
     def drive(proxy: FaultProxy, plan: Plan, clocks: CallClocks) -> list[Outcome]:
         with mwtyped.Session(proxy.url, **_proxied_options()) as session:
             session._clocks = clocks.clocks()
+            assert session._native is not None  # mwtyped's own connections under test
             session.login(testwiki.bot_user, testwiki.bot_password)
             session.token("csrf")
             tag_requests(session)

@@ -260,6 +260,7 @@ def test_sync_session_shared_by_threads(testwiki: WikiInfo, run_id: str) -> None
         testwiki.url, user_agent=USER_AGENT, api_path=testwiki.api_path, timeout=60
     ) as session:
         session.login(testwiki.bot_user, testwiki.bot_password)
+        assert session._native is not None  # mwtyped's own connections under test
         _count_requests(session.client, requests)
         session.token("csrf")  # before going concurrent: see FRESH_SESSION_NOTE
         start = threading.Barrier(THREADS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -145,3 +146,44 @@ class WireServer:
                 headers[name.strip().lower()] = value.strip()
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         return SeenRequest(method, target, headers, body, number)
+
+
+class ThreadedWireServer:
+    """A :class:`WireServer` on its own event loop in a thread, for blocking clients.
+
+    Example::
+
+        with ThreadedWireServer(respond) as server:
+            mwtyped.Session(server.url, ...)
+    """
+
+    def __init__(
+        self, respond: Callable[[SeenRequest], Reply], ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        self.server = WireServer(respond, ssl_context)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> WireServer:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.server.__aenter__(), self._loop).result(10)
+        return self.server
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop.close()
+
+    async def _shutdown(self) -> None:
+        await self.server.__aexit__(None, None, None)
+        current = asyncio.current_task()
+        handlers = [task for task in asyncio.all_tasks() if task is not current]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        await asyncio.sleep(0.01)  # let the closed transports run their callbacks
