@@ -107,11 +107,13 @@ class NativePlan:
             self.host, self.port, self.scheme == "https", options.get("limits", httpx.Limits())
         )
         self._ssl: ssl.SSLContext | None = None
-        self._header_source: list[tuple[bytes, bytes]] | None = None
-        self._header_block: list[tuple[bytes, bytes]] = []
-        self._cookie_key: tuple[Any, ...] | None = None
-        self._cookie_header: bytes | None = None
-        self._cookie_expiry = math.inf
+        # (client headers, block sent) and (jar state, Cookie header, earliest expiry): each
+        # replaced in one assignment, so threads sharing the session never see halves.
+        self._headers_cache: tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]] = (
+            [],
+            [],
+        )
+        self._cookie_cache: tuple[tuple[Any, ...], bytes | None, float] = ((), None, math.inf)
 
     @classmethod
     def for_client(cls, api_url: str, options: Mapping[str, Any]) -> NativePlan | None:
@@ -163,10 +165,11 @@ class NativePlan:
     ) -> list[tuple[bytes, bytes]]:
         """Every header but ``Host``, as httpx would send them for ``call``."""
         source = client.headers.raw
-        if source != self._header_source:
-            self._header_source = source
-            self._header_block = _client_header_block(source)
-        headers = list(self._header_block)
+        cached_source, block = self._headers_cache
+        if source != cached_source:
+            block = _client_header_block(source)
+            self._headers_cache = (source, block)
+        headers = list(block)
         for name, value in {**extra_headers, **call.headers}.items():
             key = name.lower().encode("ascii")
             headers = [pair for pair in headers if pair[0].lower() != key]
@@ -231,15 +234,15 @@ class NativePlan:
         key = tuple((c.domain, c.path, c.name, c.value, c.expires, c.secure) for c in jar)
         if not key:
             return None
-        if key != self._cookie_key or time.time() >= self._cookie_expiry:
+        cached_key, header, expiry = self._cookie_cache
+        if key != cached_key or time.time() >= expiry:
             probe = httpx.Request("GET", url)
             client.cookies.set_cookie_header(probe)
             found = probe.headers.get("cookie")
-            self._cookie_header = found.encode("latin-1") if found else None
-            self._cookie_key = key
+            header = found.encode("latin-1") if found else None
             expiries = [c.expires for c in jar if c.expires is not None]
-            self._cookie_expiry = min(expiries, default=math.inf)
-        return self._cookie_header
+            self._cookie_cache = (key, header, min(expiries, default=math.inf))
+        return header
 
 
 def _client_header_block(source: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
