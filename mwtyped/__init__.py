@@ -57,10 +57,14 @@ from mwtyped.errors import (
 from mwtyped.session import Session
 
 if typing.TYPE_CHECKING:
-    from mwtyped.async_session import AsyncContinuation, AsyncSession
+    from mwtyped._async_continuation import AsyncContinuation
+    from mwtyped.async_session import AsyncSession
 
 # The async session (and asyncio with it) loads on first use: sync users never pay for it.
-_LAZY = {"AsyncSession": "mwtyped.async_session", "AsyncContinuation": "mwtyped.async_session"}
+_LAZY = {
+    "AsyncSession": "mwtyped.async_session",
+    "AsyncContinuation": "mwtyped._async_continuation",
+}
 
 
 def __getattr__(name: str) -> object:

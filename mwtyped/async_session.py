@@ -14,7 +14,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Coroutine, Generator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
@@ -22,6 +22,7 @@ import httpx
 
 from mwtyped._aio_sender import AsyncNativeSender
 from mwtyped._async_account import AsyncAccount
+from mwtyped._async_continuation import AsyncContinuation
 from mwtyped._base import SessionBase
 from mwtyped._continuation import ContinuationState
 from mwtyped._core import Call, FileSpec
@@ -51,34 +52,6 @@ T = TypeVar("T")
 D = TypeVar("D")
 R = TypeVar("R")
 Item = TypeVar("Item")
-
-
-class AsyncContinuation(AsyncIterator[D]):
-    """The answers of a continued query, fetched one at a time as you iterate.
-
-    Use ``async for doc in stream``; ``await stream`` returns the stream itself (mwapi's
-    spelling). ``await stream.aclose()`` stops early and releases the connection.
-    """
-
-    def __init__(self, documents: AsyncIterator[D]) -> None:
-        self._documents = documents
-
-    def __aiter__(self) -> AsyncContinuation[D]:
-        return self
-
-    async def __anext__(self) -> D:
-        return await self._documents.__anext__()
-
-    def __await__(self) -> Generator[Any, None, AsyncContinuation[D]]:
-        return self._itself().__await__()
-
-    async def _itself(self) -> AsyncContinuation[D]:
-        return self
-
-    async def aclose(self) -> None:
-        closer = getattr(self._documents, "aclose", None)
-        if closer is not None:
-            await closer()
 
 
 class AsyncSession(SessionBase[httpx.AsyncClient], AsyncAccount):
