@@ -1,8 +1,9 @@
 """The I/O-free heart shared by :class:`~mwtyped.Session` and :class:`~mwtyped.AsyncSession`.
 
 It checks the session's settings, turns ``(method, params, files)`` into a :class:`Call`
-ready for httpx, maps httpx's exceptions to mwtyped's, and decodes answers. The two sessions
-only send: ``client.request(...)`` versus ``await client.request(...)``.
+(a finished URL or body), maps httpx's exceptions to mwtyped's (the own senders of
+:mod:`mwtyped._native` raise httpx's too), and decodes answers. The two sessions only send,
+blocking or awaited.
 
 Example::
 
