@@ -191,3 +191,22 @@ def test_items_limit_must_be_sane(driver: Driver, wiki: FakeWiki) -> None:
     with pytest.raises(ValueError, match="limit"):
         list(driver.iterate("items", AllpagesParams(), limit=-1))
     assert wiki.requests == []
+
+
+def test_the_wire_request_is_computed_once_and_leaves_equality_and_memory_alone() -> None:
+    import gc
+
+    from mwtyped._typed import _WIRE_CACHE
+
+    first = QueryParams(titles=["A", "B"])
+    same = QueryParams(titles=["A", "B"])
+    wire = first.wire_request()
+    assert first.wire_request() is wire
+    assert first == same  # a cached wire request is not part of the value
+    assert same.wire_request() is not wire
+    assert same.wire_request().params == wire.params
+    keys = {id(first), id(same)}
+    assert keys <= _WIRE_CACHE.keys()
+    del first, same, wire
+    gc.collect()
+    assert not keys & _WIRE_CACHE.keys()  # the entries went with their objects
