@@ -96,15 +96,6 @@ class AnswerReader:
         # Bytes after the end of the answer: the connection cannot be trusted for another.
         self.trailing_bytes = False
 
-    @property
-    def complete(self) -> bool:
-        return self._state == _DONE
-
-    @property
-    def started(self) -> bool:
-        """Whether any byte of the answer has arrived."""
-        return bool(self._buffer) or self._state != _HEAD or self.status_code != 0
-
     def feed(self, data: bytes) -> bool:
         if self._state == _LENGTH and not self._buffer:
             # The common case for bodies: straight into the body, no re-scanning.
